@@ -1,0 +1,36 @@
+# o2c: `make demo` runs the embedded demo, `make test` runs every test. Both set up .venv first.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+O2C    := $(VENV)/bin/o2c
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install demo test test-fast docs lint stop clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(O2C) demo
+
+test: install
+	$(VENV)/bin/pytest
+
+test-fast: install
+	$(VENV)/bin/pytest tests/unit
+
+docs: install
+	$(O2C) docs
+
+lint: install
+	$(VENV)/bin/ruff check src flows tests benchmarks
+
+stop:
+	$(O2C) server stop
+
+clean: stop
+	rm -rf .o2c dbt_project/target dbt_project/logs

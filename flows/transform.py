@@ -1,0 +1,25 @@
+"""Flow: build the dbt project (each dbt node a Prefect task; a failing node fails the flow)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import flow
+from prefect_dbt import PrefectDbtRunner, PrefectDbtSettings
+
+from o2c.adapters import warehouse
+from o2c.adapters.dbt import dbt_args, dbt_env
+from o2c.settings import Settings
+
+
+@flow(name="transform")
+def transform(as_of: date) -> None:
+    settings = Settings()
+    dbt_env(settings)
+    runner = PrefectDbtRunner(
+        settings=PrefectDbtSettings(project_dir=settings.dbt_project_dir,
+                                    profiles_dir=settings.dbt_project_dir),
+        raise_on_failure=True,
+    )
+    with warehouse.writer_slot(settings):  # dbt writes the warehouse: one writer at a time
+        runner.invoke(dbt_args(["build"], settings, as_of))

@@ -1,0 +1,40 @@
+"""How o2c runs its dbt project: the project and profile live in the repo; the warehouse path
+comes from settings (passed to dbt's profile as O2C_DUCKDB_PATH)."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+
+from o2c.settings import Settings
+
+
+def dbt_env(settings: Settings) -> None:
+    """Point dbt's profile at this run's warehouse file."""
+    os.environ["O2C_DUCKDB_PATH"] = str(settings.warehouse_path)
+
+
+def dbt_args(command: list[str], settings: Settings, as_of: date | None = None) -> list[str]:
+    args = [*command, "--project-dir", str(settings.dbt_project_dir),
+            "--profiles-dir", str(settings.dbt_project_dir)]
+    if as_of is not None:
+        args += ["--vars", json.dumps({"as_of": as_of.isoformat()})]
+    return args
+
+
+def run_dbt(settings: Settings, command: list[str]) -> None:
+    """Run the dbt CLI from this environment (e.g. docs generate) under the writer slot."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from o2c.adapters.warehouse import writer_slot
+
+    dbt_env(settings)
+    args = [str(Path(sys.executable).with_name("dbt")), *dbt_args(command, settings)]
+    if command[-1:] == ["serve"]:
+        subprocess.run(args, check=True)  # reads target/ only: no warehouse access
+        return
+    with writer_slot(settings):
+        subprocess.run(args, check=True)

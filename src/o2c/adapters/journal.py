@@ -1,0 +1,141 @@
+"""Append-only, hash-chained journals (`app.*`).
+
+Rows carry deterministic ids and are inserted with an anti-join, so a retried or re-run task
+adds nothing. Each row stores `prev_hash` and `row_hash = sha256(prev_hash | canonical row)`,
+where the canonical row is every content column cast to text in table order plus recorded_at;
+`verify` recomputes the chain and names the first row that does not fit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+import pandas as pd
+
+from o2c.adapters.schema import JOURNALS, Journal
+
+CHAIN_COLUMNS = ("seq", "recorded_at", "prev_hash", "row_hash")
+
+
+def _content_columns(con: duckdb.DuckDBPyConnection, journal: Journal) -> list[str]:
+    rows = con.execute(
+        "select column_name from information_schema.columns "
+        "where table_schema = 'app' and table_name = ? order by ordinal_position",
+        [journal.name],
+    ).fetchall()
+    return [r[0] for r in rows if r[0] not in CHAIN_COLUMNS]
+
+
+def _canonical_sql(columns: list[str]) -> str:
+    parts = [f"coalesce(cast({c} as varchar), chr(0))" for c in columns]
+    parts.append("cast(recorded_at as varchar)")
+    return "concat_ws(chr(31), " + ", ".join(parts) + ")"
+
+
+def _chain(prev_hash: str, canonical: str) -> str:
+    return hashlib.sha256(f"{prev_hash}|{canonical}".encode()).hexdigest()
+
+
+def append(
+    con: duckdb.DuckDBPyConnection,
+    journal_name: str,
+    rows: pd.DataFrame,
+    recorded_at: datetime | None = None,
+) -> int:
+    """Append the rows whose key is not in the journal yet; return how many were added."""
+    journal = JOURNALS[journal_name]
+    if rows.empty:
+        return 0
+    columns = _content_columns(con, journal)
+    unknown = set(rows.columns) - set(columns)
+    if unknown:
+        raise ValueError(f"{journal.table} has no column(s) {sorted(unknown)}")
+    recorded = (recorded_at or datetime.now(UTC)).replace(tzinfo=None)
+    con.register("_incoming", rows.assign(_ord=range(len(rows))))
+    try:
+        con.execute("begin transaction")
+        con.execute(
+            f"create or replace temp table _staged as "
+            f"select {', '.join(columns)}, 0::bigint as _ord, ?::timestamp as recorded_at "
+            f"from {journal.table} limit 0",
+            [recorded],
+        )
+        con.execute(
+            f"insert into _staged by name "
+            f"select * exclude (_rank), ?::timestamp as recorded_at from ("
+            f"  select i.*, row_number() over (partition by i.{journal.key} order by i._ord)"
+            f"  as _rank from _incoming i anti join {journal.table} t using ({journal.key})"
+            f") where _rank = 1",
+            [recorded],
+        )
+        staged = con.execute(
+            f"select _ord, {_canonical_sql(columns)} from _staged order by _ord"
+        ).fetchall()
+        last = con.execute(
+            f"select seq, row_hash from {journal.table} order by seq desc limit 1"
+        ).fetchone()
+        seq, prev = last if last else (0, "")
+        chain = []
+        for ord_, canonical in staged:
+            seq += 1
+            row_hash = _chain(prev, canonical)
+            chain.append((ord_, seq, prev, row_hash))
+            prev = row_hash
+        if chain:
+            con.register(
+                "_chain", pd.DataFrame(chain, columns=["_ord", "seq", "prev_hash", "row_hash"])
+            )
+            con.execute(
+                f"insert into {journal.table} by name "
+                f"select s.* exclude (_ord), c.seq, c.prev_hash, c.row_hash "
+                f"from _staged s join _chain c using (_ord)"
+            )
+            con.unregister("_chain")
+        con.execute("drop table _staged")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    finally:
+        con.unregister("_incoming")
+    return len(chain)
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    journal: str
+    rows: int
+    broken_at: int | None  # seq of the first row that does not verify
+    problem: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+def verify(con: duckdb.DuckDBPyConnection, journal_name: str) -> ChainReport:
+    journal = JOURNALS[journal_name]
+    columns = _content_columns(con, journal)
+    cursor = con.execute(
+        f"select seq, prev_hash, row_hash, {_canonical_sql(columns)} "
+        f"from {journal.table} order by seq"
+    )
+    expected_seq, prev, count = 1, "", 0
+    while batch := cursor.fetchmany(10_000):
+        for seq, prev_hash, row_hash, canonical in batch:
+            count += 1
+            if seq != expected_seq:
+                return ChainReport(journal.table, count, seq, f"expected seq {expected_seq}")
+            if prev_hash != prev:
+                return ChainReport(journal.table, count, seq, "prev_hash does not match")
+            if row_hash != _chain(prev, canonical):
+                return ChainReport(journal.table, count, seq, "row content changed")
+            prev, expected_seq = row_hash, seq + 1
+    return ChainReport(journal.table, count, None, None)
+
+
+def verify_all(con: duckdb.DuckDBPyConnection) -> list[ChainReport]:
+    return [verify(con, name) for name in JOURNALS]

@@ -1,0 +1,185 @@
+"""Warehouse tables: `raw.*` (loaded files, with lineage), `app.*` (append-only journals).
+
+The DDL is idempotent (`create ... if not exists`), so every writer can ensure it on open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from o2c.contracts.datasets import DATASETS, Dataset
+
+SQL_TYPES = {
+    "text": "VARCHAR",
+    "date": "DATE",
+    "money": "DECIMAL(19,4)",
+    "rate": "DECIMAL(18,10)",
+    "int": "INTEGER",
+    "bool": "BOOLEAN",
+}
+
+LINEAGE_COLUMNS = "source_file_id VARCHAR NOT NULL, source_row INTEGER NOT NULL"
+
+FILE_LEDGER_DDL = """
+create table if not exists raw.file_ledger (
+    source_file_id   VARCHAR PRIMARY KEY,  -- sha256 of the bytes, first 16 hex digits
+    path             VARCHAR NOT NULL,     -- key in the landing zone
+    dataset          VARCHAR NOT NULL,
+    file_format      VARCHAR NOT NULL,
+    checksum_sha256  VARCHAR NOT NULL,
+    landing_version  VARCHAR NOT NULL,     -- S3 ETag or local mtime+size when it was read
+    size_bytes       BIGINT NOT NULL,
+    version          INTEGER NOT NULL,     -- 1 for the first content seen at this path, then 2, ...
+    load_seq         BIGINT NOT NULL,      -- global order of loads; the newest version wins
+    status           VARCHAR NOT NULL,     -- loaded | rejected
+    rows_total       BIGINT NOT NULL,
+    rows_loaded      BIGINT NOT NULL,
+    rows_quarantined BIGINT NOT NULL,
+    error            VARCHAR,
+    loaded_at        TIMESTAMP NOT NULL
+)
+"""
+
+QUARANTINE_DDL = """
+create table if not exists raw.quarantine (
+    source_file_id VARCHAR NOT NULL,
+    dataset        VARCHAR NOT NULL,
+    source_row     INTEGER NOT NULL,       -- 1-based data row (header excluded) or line number
+    reason         VARCHAR NOT NULL,       -- 'amount: greater_than(0); currency: isin(...)'
+    record         VARCHAR NOT NULL,       -- the row as delivered, JSON
+    quarantined_at TIMESTAMP NOT NULL
+)
+"""
+
+
+def raw_table_ddl(dataset: Dataset) -> str:
+    cols = ",\n    ".join(f"{c.name} {SQL_TYPES[c.type]}" for c in dataset.columns)
+    return f"create table if not exists raw.{dataset.name} (\n    {cols},\n    {LINEAGE_COLUMNS}\n)"
+
+
+@dataclass(frozen=True)
+class Journal:
+    """An append-only, hash-chained table: `key` is the deterministic row id."""
+
+    name: str
+    key: str
+    columns: str  # DDL of the content columns (the chain columns are added)
+
+    @property
+    def table(self) -> str:
+        return f"app.{self.name}"
+
+    def ddl(self) -> str:
+        return (
+            f"create table if not exists {self.table} (\n"
+            f"    {self.columns.strip()},\n"
+            "    seq BIGINT NOT NULL,           -- position in the chain, from 1\n"
+            "    recorded_at TIMESTAMP NOT NULL,\n"
+            "    prev_hash VARCHAR NOT NULL,    -- row_hash of seq - 1 ('' for the first)\n"
+            "    row_hash VARCHAR NOT NULL      -- sha256(prev_hash | canonical row)\n"
+            ")"
+        )
+
+
+JOURNALS: dict[str, Journal] = {
+    j.name: j
+    for j in [
+        Journal("cash_applications", "application_id", """
+    application_id VARCHAR NOT NULL,
+    bank_txn_id VARCHAR,
+    receipt_ref VARCHAR,
+    invoice_id VARCHAR,
+    customer_id VARCHAR,
+    currency VARCHAR NOT NULL,
+    cash_applied DECIMAL(19,4) NOT NULL,
+    write_off DECIMAL(19,4) NOT NULL,
+    write_off_reason VARCHAR,
+    discount DECIMAL(19,4) NOT NULL,
+    discount_reason VARCHAR,
+    confidence DECIMAL(5,4),
+    rule VARCHAR,
+    evidence VARCHAR,
+    status VARCHAR NOT NULL,
+    reverses_application_id VARCHAR,
+    decided_by VARCHAR NOT NULL,
+    decided_at TIMESTAMP NOT NULL,
+    run_id VARCHAR"""),
+        Journal("credit_scores", "score_id", """
+    score_id VARCHAR NOT NULL,
+    as_of DATE NOT NULL,
+    invoice_id VARCHAR,
+    customer_id VARCHAR NOT NULL,
+    model_version VARCHAR NOT NULL,
+    scorer VARCHAR NOT NULL,
+    p_late DECIMAL(7,6),
+    expected_days_to_pay DECIMAL(9,2),
+    risk_tier VARCHAR,
+    reasons VARCHAR,
+    run_id VARCHAR"""),
+        Journal("risk_events", "event_id", """
+    event_id VARCHAR NOT NULL,
+    as_of DATE NOT NULL,
+    customer_id VARCHAR NOT NULL,
+    event_type VARCHAR NOT NULL,
+    from_tier VARCHAR,
+    to_tier VARCHAR,
+    detail VARCHAR,
+    run_id VARCHAR"""),
+        Journal("drafts", "draft_id", """
+    draft_id VARCHAR NOT NULL,
+    as_of DATE NOT NULL,
+    customer_id VARCHAR NOT NULL,
+    currency VARCHAR NOT NULL,
+    stage VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    subject VARCHAR,
+    body VARCHAR,
+    facts VARCHAR,
+    drafter VARCHAR,
+    prompt_version VARCHAR,
+    model VARCHAR,
+    response_id VARCHAR,
+    prompt_hash VARCHAR,
+    detail VARCHAR,
+    run_id VARCHAR"""),
+        Journal("approvals", "approval_id", """
+    approval_id VARCHAR NOT NULL,
+    subject_type VARCHAR NOT NULL,
+    subject_id VARCHAR NOT NULL,
+    decision VARCHAR NOT NULL,
+    approver VARCHAR NOT NULL,
+    actor VARCHAR,
+    edited_body VARCHAR,
+    comment VARCHAR,
+    decided_at TIMESTAMP NOT NULL,
+    run_id VARCHAR"""),
+        Journal("outbox", "outbox_event_id", """
+    outbox_event_id VARCHAR NOT NULL,
+    message_id VARCHAR NOT NULL,
+    draft_id VARCHAR,
+    customer_id VARCHAR,
+    channel VARCHAR NOT NULL,
+    state VARCHAR NOT NULL,
+    recipients VARCHAR,
+    subject VARCHAR,
+    provider_message_id VARCHAR,
+    detail VARCHAR,
+    run_id VARCHAR"""),
+        Journal("notifications", "notification_event_id", """
+    notification_event_id VARCHAR NOT NULL,
+    event_id VARCHAR NOT NULL,
+    channel VARCHAR NOT NULL,
+    recipient VARCHAR NOT NULL,
+    state VARCHAR NOT NULL,
+    detail VARCHAR,
+    run_id VARCHAR"""),
+    ]
+}
+
+
+def all_ddl() -> list[str]:
+    statements = ["create schema if not exists raw", "create schema if not exists app",
+                  FILE_LEDGER_DDL, QUARANTINE_DDL]
+    statements += [raw_table_ddl(d) for d in DATASETS.values()]
+    statements += [j.ddl() for j in JOURNALS.values()]
+    return statements

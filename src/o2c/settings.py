@@ -1,0 +1,57 @@
+"""All configuration, from `O2C_*` environment variables (and `.env`): the only code that reads
+the environment. Every field has a default that runs the embedded demo with no account anywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="O2C_", env_file=".env", extra="ignore")
+
+    home: Path = Field(Path(".o2c"), description="Local state: warehouse, landing, server pids")
+    landing_url: str = Field("", description="Landing zone: a folder or s3://bucket/prefix")
+    duckdb_path: Path | None = Field(None, description="The DuckDB warehouse file")
+    s3_endpoint_url: str | None = Field(None, description="S3-compatible endpoint (MinIO, moto)")
+    aws_region: str = Field("us-east-1", description="Region for the landing bucket")
+    time_zone: str = Field("UTC", description="Company time zone; `as_of` defaults to its today")
+    dbt_project_dir: Path = Field(PROJECT_ROOT / "dbt_project", description="The dbt project")
+    warehouse_limit: str = Field("warehouse", description="Prefect global concurrency limit")
+    prefect_port: int = Field(4200, description="Port of the local Prefect server")
+    work_pool: str = Field("o2c-process", description="Process work pool the local worker serves")
+    openai_api_key: SecretStr | None = Field(None, description="LLM drafting; unset: templates")
+    llm_base_url: str | None = Field(None, description="Any OpenAI-compatible server")
+    sendgrid_api_key: SecretStr | None = Field(None, description="Unset: .eml file outbox")
+
+    def model_post_init(self, _context: object) -> None:
+        self.home = self.home.resolve()
+        if not self.landing_url:
+            self.landing_url = str(self.home / "landing")
+        if self.duckdb_path is None:
+            self.duckdb_path = self.home / "warehouse.duckdb"
+        self.duckdb_path = Path(self.duckdb_path).resolve()
+
+    @property
+    def warehouse_path(self) -> Path:
+        assert self.duckdb_path is not None
+        return self.duckdb_path
+
+    @property
+    def read_copy_path(self) -> Path:
+        """A copy published after each write, for readers that must never block the writer."""
+        return self.warehouse_path.with_name(self.warehouse_path.stem + ".read.duckdb")
+
+    @property
+    def run_dir(self) -> Path:
+        return self.home / "run"
+
+    def today(self) -> date:
+        return datetime.now(ZoneInfo(self.time_zone)).date()
