@@ -40,6 +40,17 @@ create table if not exists raw.file_ledger (
 )
 """
 
+DELIVERIES_DDL = """
+create table if not exists raw.file_deliveries (
+    path            VARCHAR NOT NULL,      -- every time a file is seen in a new landed version
+    landing_version VARCHAR NOT NULL,
+    checksum_sha256 VARCHAR NOT NULL,
+    source_file_id  VARCHAR NOT NULL,      -- the ledger row holding these bytes
+    outcome         VARCHAR NOT NULL,      -- loaded | rejected | already_loaded
+    seen_at         TIMESTAMP NOT NULL
+)
+"""
+
 QUARANTINE_DDL = """
 create table if not exists raw.quarantine (
     source_file_id VARCHAR NOT NULL,
@@ -179,7 +190,7 @@ JOURNALS: dict[str, Journal] = {
 
 def all_ddl() -> list[str]:
     statements = ["create schema if not exists raw", "create schema if not exists app",
-                  FILE_LEDGER_DDL, QUARANTINE_DDL]
+                  FILE_LEDGER_DDL, DELIVERIES_DDL, QUARANTINE_DDL]
     statements += [raw_table_ddl(d) for d in DATASETS.values()]
     statements += [j.ddl() for j in JOURNALS.values()]
     return statements

@@ -51,7 +51,7 @@ def dataset_of(key: str) -> str | None:
 
 def pending(con: duckdb.DuckDBPyConnection, files: list[LandedFile]) -> list[LandedFile]:
     """Files not yet seen in this exact landed version (unchanged files are not re-read)."""
-    seen = set(con.execute("select path, landing_version from raw.file_ledger").fetchall())
+    seen = set(con.execute("select path, landing_version from raw.file_deliveries").fetchall())
     return [f for f in files if dataset_of(f.key) and (f.key, f.version) not in seen]
 
 
@@ -97,6 +97,13 @@ def _insert_quarantine(con: duckdb.DuckDBPyConnection, dataset: Dataset, frame: 
     con.unregister("_quarantine")
 
 
+def _record_delivery(con: duckdb.DuckDBPyConnection, landed: LandedFile, checksum: str,
+                     outcome: FileOutcome, now: datetime) -> None:
+    con.execute("insert into raw.file_deliveries values (?, ?, ?, ?, ?, ?)",
+                [landed.key, landed.version, checksum, outcome.source_file_id, outcome.status,
+                 now])
+
+
 def load_file(con: duckdb.DuckDBPyConnection, landed: LandedFile, data: bytes,
               now: datetime | None = None) -> FileOutcome:
     """Load one landed ERP file (idempotent: bytes already in the ledger load nothing)."""
@@ -106,10 +113,12 @@ def load_file(con: duckdb.DuckDBPyConnection, landed: LandedFile, data: bytes,
     outcome = FileOutcome(landed.key, dataset.name, "loaded", source_file_id=checksum[:16])
     con.execute("begin transaction")
     try:
-        if con.execute("select 1 from raw.file_ledger where checksum_sha256 = ?",
-                       [checksum]).fetchone():
-            con.execute("rollback")
-            outcome.status = "already_loaded"
+        known = con.execute("select source_file_id from raw.file_ledger "
+                            "where checksum_sha256 = ?", [checksum]).fetchone()
+        if known:
+            outcome.status, outcome.source_file_id = "already_loaded", known[0]
+            _record_delivery(con, landed, checksum, outcome, now)
+            con.execute("commit")
             return outcome
         outcome.version, load_seq = con.execute(
             "select count(*) filter (where path = ?) + 1, coalesce(max(load_seq), 0) + 1 "
@@ -136,6 +145,7 @@ def load_file(con: duckdb.DuckDBPyConnection, landed: LandedFile, data: bytes,
              outcome.rows_total, outcome.rows_loaded, outcome.rows_quarantined, outcome.error,
              now],
         )
+        _record_delivery(con, landed, checksum, outcome, now)
         con.execute("commit")
     except Exception:
         con.execute("rollback")

@@ -1,0 +1,57 @@
+"""Journals are append-only and hash-chained: re-runs add nothing, edits are detected."""
+
+from datetime import datetime
+from decimal import Decimal
+
+import duckdb
+import pandas as pd
+import pytest
+
+from o2c.adapters import journal
+from o2c.adapters.warehouse import ensure_schema
+
+
+@pytest.fixture
+def con():
+    con = duckdb.connect()
+    ensure_schema(con)
+    return con
+
+
+def _application(app_id: str, amount: str) -> dict:
+    return {"application_id": app_id, "currency": "EUR", "cash_applied": Decimal(amount),
+            "write_off": Decimal(0), "discount": Decimal(0), "status": "auto",
+            "decided_by": "engine", "decided_at": datetime(2026, 3, 2, 9)}
+
+
+def test_rerun_appends_nothing_and_keys_stay_unique(con):
+    rows = pd.DataFrame([_application("A1", "10.50"), _application("A2", "3")])
+    assert journal.append(con, "cash_applications", rows) == 2
+    assert journal.append(con, "cash_applications", rows) == 0
+    more = pd.DataFrame([_application("A2", "3"), _application("A3", "7"),
+                         _application("A3", "7")])
+    assert journal.append(con, "cash_applications", more) == 1
+    assert con.execute("select list(application_id order by seq), list(seq order by seq) "
+                       "from app.cash_applications").fetchone() == (["A1", "A2", "A3"], [1, 2, 3])
+
+
+def test_chain_verifies_and_names_the_first_edited_row(con):
+    journal.append(con, "cash_applications",
+                   pd.DataFrame([_application(f"A{i}", "1") for i in range(1, 5)]))
+    assert journal.verify(con, "cash_applications").ok
+    con.execute("update app.cash_applications set cash_applied = 2 where application_id = 'A3'")
+    report = journal.verify(con, "cash_applications")
+    assert (report.broken_at, report.problem) == (3, "row content changed")
+
+
+def test_a_deleted_row_breaks_the_chain(con):
+    journal.append(con, "cash_applications",
+                   pd.DataFrame([_application(f"A{i}", "1") for i in range(1, 4)]))
+    con.execute("delete from app.cash_applications where seq = 2")
+    assert journal.verify(con, "cash_applications").broken_at == 3
+
+
+def test_unknown_columns_are_refused(con):
+    with pytest.raises(ValueError, match="no column"):
+        journal.append(con, "cash_applications",
+                       pd.DataFrame([{**_application("A1", "1"), "amount_eur": 1}]))
