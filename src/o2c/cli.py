@@ -38,7 +38,7 @@ def generate(
 
     summary = run_generate(customers=customers, seed=seed, out=out, fmt=fmt,
                            as_of=as_of or Settings().today())
-    typer.echo(summary)
+    typer.echo("\n".join(summary.lines()))
 
 
 @app.command()

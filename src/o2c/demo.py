@@ -48,8 +48,9 @@ def run_demo(settings: Settings, customers: int, seed: int, echo: Callable[[str]
         from o2c.synth.cli import generate
 
         echo(f"generating a {customers}-customer company into {landing} ...")
-        echo(str(generate(customers=customers, seed=seed, out=landing, fmt="csv",
-                          as_of=settings.today())))
+        summary = generate(customers=customers, seed=seed, out=landing, fmt="csv",
+                           as_of=settings.today())
+        echo("\n".join(summary.lines()))
         write_manual_extract(landing)
     else:
         echo(f"company already generated in {landing} (files load once; re-runs are safe)")
