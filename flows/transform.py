@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from dbt_common.events.base_types import EventLevel
 from prefect import flow
 from prefect_dbt import PrefectDbtRunner, PrefectDbtSettings
 
@@ -18,7 +19,8 @@ def transform(as_of: date) -> None:
     dbt_env(settings)
     runner = PrefectDbtRunner(
         settings=PrefectDbtSettings(project_dir=settings.dbt_project_dir,
-                                    profiles_dir=settings.dbt_project_dir),
+                                    profiles_dir=settings.dbt_project_dir,
+                                    log_level=EventLevel.INFO),
         raise_on_failure=True,
     )
     with warehouse.writer_slot(settings):  # dbt writes the warehouse: one writer at a time

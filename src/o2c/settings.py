@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     work_pool: str = Field("o2c-process", description="Process work pool the local worker serves")
     openai_api_key: SecretStr | None = Field(None, description="LLM drafting; unset: templates")
     llm_base_url: str | None = Field(None, description="Any OpenAI-compatible server")
+    llm_model: str = Field("gpt-4o-mini", description="Chat model used for reminder prose")
+    llm_concurrency: int = Field(4, description="LLM requests in flight at once")
+    dunning_policy_path: Path | None = Field(None, description="YAML dunning policy override")
     sendgrid_api_key: SecretStr | None = Field(None, description="Unset: .eml file outbox")
 
     def model_post_init(self, _context: object) -> None:

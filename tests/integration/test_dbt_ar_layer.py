@@ -5,26 +5,22 @@ runs in-process (models, data tests, unit tests, snapshot) with as_of 2026-11-20
 
 Hand-computed expectations (entity E1, functional currency EUR):
 
-| invoice | story                                                            | open  | dpd | bucket  |
-|---------|------------------------------------------------------------------|-------|-----|---------|
-| I1      | 1000, ERP receipt applies 1000 on 10-10 (due 10-01)              | 0     | -   | -       |
-| I2      | 500 in file v1, corrected to 600 in v2; ERP applies 200          | 400   | 20  | 1_30    |
-| I3      | 300, re-sent in a later file; credit memo 100                    | 200   | 91  | 90_plus |
-| I4      | 800; bank app 300 (auto); bank app 100 confirmed then reversed   | 500   | 0   | current |
-| I5      | 250; bank app 250, echoed by ERP receipt applying 250            | 0     | -   | -       |
-| I6      | only in file v1, dropped by the corrected v2 of the same path    | gone  |     |         |
-| I7      | USD 1000, rate USD->EUR 0.90 (11-01; 0.95 dated after as_of)     | 1000  | 6   | 1_30    |
-| I8      | void                                                             | 0     | -   | -       |
-| I9      | issued after as_of                                               | absent|     |         |
-| I10     | in a rejected file                                               | absent|     |         |
-| I11     | 100, ERP applies 120                                             | 0 (+20 overpaid)       |
+  I1   1000, ERP receipt applies 1000 on 10-10 (due 10-01)           -> 0 open, settled 10-10
+  I2   500 in file v1, corrected to 600 in v2; ERP applies 200       -> 400 open, 20 dpd, 1_30
+  I3   300, re-sent in a later file; credit memo 100                 -> 200 open, 91 dpd, 90_plus
+  I4   800; bank app 300 (auto); bank app 100 confirmed, reversed    -> 500 open, current
+  I5   250; bank app 250, echoed by an ERP receipt applying 250      -> 0 open (not -250)
+  I6   only in file v1, dropped by the corrected v2 of the same path -> gone
+  I7   USD 1000, USD->EUR 0.90 (11-01; 0.95 is dated after as_of)    -> 1000 open, 900 EUR, 1_30
+  I8   void                                                          -> 0 open
+  I9   issued after as_of; I10 in a rejected file                    -> absent
+  I11  100, ERP applies 120                                          -> 0 open, 20 overpaid
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -105,7 +101,7 @@ INVOICES = [
 def customer(cust_id, currency, locale, row, file="customers_2026-11-01"):
     return (cust_id, "E1", f"Customer {cust_id}", f"Customer {cust_id} GmbH", "DE", currency,
             locale, 30, D("10000"), f"crm-{cust_id}", f"owner.{cust_id.lower()}@example.com",
-            None, f"collector@example.com", None, None, date(2025, 1, 1), fid(file), row)
+            None, "collector@example.com", None, None, date(2025, 1, 1), fid(file), row)
 
 
 CUSTOMERS = [
@@ -193,7 +189,8 @@ def build_warehouse(path: Path) -> None:
         con.execute(
             "insert into app.cash_applications (application_id, bank_txn_id, invoice_id, "
             "customer_id, currency, cash_applied, write_off, discount, status, "
-            "reverses_application_id, decided_by, decided_at, seq, recorded_at, prev_hash, row_hash) "
+            "reverses_application_id, decided_by, decided_at, seq, recorded_at, prev_hash, "
+            "row_hash) "
             "values (?, ?, ?, 'C', 'EUR', ?, 0, 0, ?, ?, 'rule:exact', ?, ?, ?, ?, ?)",
             [app_id, f"T{seq}", inv, D(cash), status, reverses, decided_at, seq, decided_at,
              prev, row_hash],
@@ -203,30 +200,25 @@ def build_warehouse(path: Path) -> None:
 
 
 def dbt_build(db_path: Path, work: Path) -> None:
+    """`dbt build` (models, data and unit tests, snapshot) in-process against db_path."""
     from dbt.cli.main import dbtRunner
 
-    os.environ["O2C_DUCKDB_PATH"] = str(db_path)
-    result = dbtRunner().invoke([
-        "build", "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-        "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
-        "--no-partial-parse", "--vars", json.dumps({"as_of": AS_OF}), "--quiet",
-    ])
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("O2C_DUCKDB_PATH", str(db_path))
+        result = dbtRunner().invoke([
+            "build", "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
+            "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
+            "--no-partial-parse", "--vars", json.dumps({"as_of": AS_OF}), "--quiet",
+        ])
     assert result.success, f"dbt build failed: {result.exception or result.result}"
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory, request):
+def warehouse(tmp_path_factory):
     work = tmp_path_factory.mktemp("dbt_ar_layer")
     db_path = work / "warehouse.duckdb"
     build_warehouse(db_path)
-    saved = os.environ.get("O2C_DUCKDB_PATH")
-    try:
-        dbt_build(db_path, work)
-    finally:
-        if saved is None:
-            os.environ.pop("O2C_DUCKDB_PATH", None)
-        else:
-            os.environ["O2C_DUCKDB_PATH"] = saved
+    dbt_build(db_path, work)
     con = duckdb.connect(str(db_path), read_only=True)
     yield con
     con.close()
@@ -363,11 +355,4 @@ def test_dbt_build_passes_on_an_empty_warehouse(tmp_path):
     for statement in all_ddl():
         con.execute(statement)
     con.close()
-    saved = os.environ.get("O2C_DUCKDB_PATH")
-    try:
-        dbt_build(db_path, tmp_path)
-    finally:
-        if saved is None:
-            os.environ.pop("O2C_DUCKDB_PATH", None)
-        else:
-            os.environ["O2C_DUCKDB_PATH"] = saved
+    dbt_build(db_path, tmp_path)

@@ -31,7 +31,8 @@ def test_each_bad_row_gets_every_reason_at_once():
     assert checked.good.index.tolist() == [0]
     assert checked.reasons.to_dict() == {
         1: "amount: greater_than(0); currency: isin(ISO 4217)",
-        2: "due_date: on_or_after(issue_date); is_disputed: boolean; status: isin(open, paid, void)",
+        2: "due_date: on_or_after(issue_date); is_disputed: boolean; "
+           "status: isin(open, paid, void)",
         3: "amount: decimal(19,4); customer_id: not_empty; issue_date: date(YYYY-MM-DD)",
     }
 
