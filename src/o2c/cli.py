@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from o2c.formats.cli import bank_app
 from o2c.settings import Settings
 
 app = typer.Typer(help="o2c: order-to-cash pipeline (ERP + bank ingestion, AR layer, ...)",
@@ -19,6 +20,7 @@ record_app = typer.Typer(help="Record a collector's dispute or promise-to-pay",
 app.add_typer(server_app, name="server")
 app.add_typer(audit_app, name="audit")
 app.add_typer(record_app, name="record")
+app.add_typer(bank_app, name="bank")
 
 AsOf = Annotated[date | None, typer.Option(help="Business date (default: today, company TZ)",
                                            formats=["%Y-%m-%d"])]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal
 
 # ISO 4217 active codes with a minor unit other than 2 (X* codes excluded); all others use 2.
-_MINOR_UNITS_NOT_2 = {
+MINOR_UNITS_NOT_2 = {
     "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0, "PYG": 0,
     "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
     "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
@@ -20,7 +20,7 @@ PAB PEN PGK PHP PKR PLN QAR RON RSD RUB SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD 
 SVC SYP SZL THB TJS TMT TOP TRY TTD TWD TZS UAH USD UYU UZS VES WST XCD YER ZAR ZMW ZWG
 """.split()  # noqa: SIM905 - a table to read, not a list to edit
 
-MINOR_UNITS: dict[str, int] = {**{c: 2 for c in _TWO_DECIMALS}, **_MINOR_UNITS_NOT_2}
+MINOR_UNITS: dict[str, int] = {**{c: 2 for c in _TWO_DECIMALS}, **MINOR_UNITS_NOT_2}
 CURRENCIES = frozenset(MINOR_UNITS)
 
 
@@ -36,7 +36,3 @@ def round_money(amount: Decimal, currency: str) -> Decimal:
     """Round to the currency's minor unit, banker's rounding as ledgers post it."""
     return amount.quantize(Decimal(1).scaleb(-minor_units(currency)), rounding=ROUND_HALF_EVEN)
 
-
-def from_minor(units: int, currency: str) -> Decimal:
-    """An integer count of minor units (BAI2 implied decimals, cents) as a Decimal amount."""
-    return Decimal(units).scaleb(-minor_units(currency))

@@ -1,0 +1,62 @@
+"""What `make demo` does, end to end: a real Prefect server and worker started in the
+background, deployments registered, the pipeline run on the worker, and `o2c server stop`
+leaving no process of ours behind."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _o2c(env: dict, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "o2c.cli", *args], env=env, text=True,
+                          capture_output=True, timeout=timeout, check=False)
+
+
+def _our_processes(home: Path) -> list[str]:
+    """Processes whose environment names this test's O2C_HOME."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            environ = (proc / "environ").read_bytes()
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if f"O2C_HOME={home}".encode() in environ:
+            found.append(f"{proc.name}: {cmdline}")
+    return found
+
+
+def test_demo_runs_the_pipeline_on_a_worker_and_stop_leaves_nothing(tmp_path):
+    home = tmp_path / "o2c"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "O2C_"))}
+    env.update(O2C_HOME=str(home), O2C_PREFECT_PORT=str(_free_port()),
+               PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    try:
+        first = _o2c(env, "demo", "--customers", "20")
+        assert first.returncode == 0, first.stdout + first.stderr
+        assert "Completed" in first.stdout
+        assert "AR aging" in first.stdout and "Prefect UI:" in first.stdout
+        again = _o2c(env, "demo", "--customers", "20")  # re-running is safe
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert "already generated" in again.stdout
+        assert "server: already running" in again.stdout.replace("Prefect server:", "server:")
+    finally:
+        stopped = _o2c(env, "server", "stop")
+    assert "server" in stopped.stdout and "worker" in stopped.stdout, stopped.stdout
+    assert _our_processes(home) == []
