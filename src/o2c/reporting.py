@@ -10,6 +10,8 @@ from html import escape
 
 import duckdb
 
+from o2c.domain.money import round_money
+
 BUCKETS = ("current", "1_30", "31_60", "61_90", "90_plus")
 BUCKET_LABELS = {"current": "Current", "1_30": "1–30", "31_60": "31–60", "61_90": "61–90",
                  "90_plus": "90+"}
@@ -40,17 +42,20 @@ def read_aging(con: duckdb.DuckDBPyConnection) -> list[dict]:
     return [dict(zip(columns, r, strict=True)) for r in rows]
 
 
-def money(amount: Decimal | int) -> str:
-    return f"{Decimal(amount):,.2f}"
+def money(amount: Decimal | int, currency: str = "EUR") -> str:
+    """Thousands separators and the currency's own decimals (JPY 0, EUR 2, KWD 3)."""
+    return f"{round_money(Decimal(amount), currency):,}"
 
 
 def aging_markdown(rows: list[dict], as_of: date) -> str:
     header = ["Entity", "Currency", *(BUCKET_LABELS[b] for b in BUCKETS), "Total", "Open invoices"]
-    lines = [f"# AR aging as of {as_of}", "", "Open amounts in document currency, by days past "
-             "due.", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines = [f"# AR aging as of {as_of}", "",
+             "Open amounts in document currency, by days past due.", "",
+             "| " + " | ".join(header) + " |", "|---|---|" + "---:|" * (len(header) - 2)]
     for r in rows:
-        cells = [r["entity_id"], r["currency"], *(money(r[b]) for b in BUCKETS), money(r["total"]),
-                 str(r["open_invoices"])]
+        cur = r["currency"]
+        cells = [r["entity_id"], cur, *(money(r[b], cur) for b in BUCKETS),
+                 money(r["total"], cur), str(r["open_invoices"])]
         lines.append("| " + " | ".join(cells) + " |")
     if not rows:
         lines.append("| (no open invoices) |" + " |" * (len(header) - 1))
@@ -63,8 +68,8 @@ def aging_text(rows: list[dict]) -> str:
     lines = [header + f"{'total':>18}"]
     for r in rows:
         lines.append(f"{r['entity_id']:<10} {r['currency']:<4}"
-                     + "".join(f"{money(r[b]):>16}" for b in BUCKETS)
-                     + f"{money(r['total']):>18}")
+                     + "".join(f"{money(r[b], r['currency']):>16}" for b in BUCKETS)
+                     + f"{money(r['total'], r['currency']):>18}")
     return "\n".join(lines)
 
 
@@ -92,10 +97,10 @@ def aging_svg(rows: list[dict], as_of: date) -> str:
             if w > 0:
                 parts.append(f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="20" '
                              f'fill="{BUCKET_COLOURS[b]}"><title>{BUCKET_LABELS[b]}: '
-                             f'{money(r[b])} {r["currency"]}</title></rect>')
+                             f'{money(r[b], r["currency"])} {r["currency"]}</title></rect>')
             x += w
-        parts.append(f'<text x="{bar_x + bar_w + 10}" y="{y + 17}">{money(r["total"])} '
-                     f'{r["currency"]}</text>')
+        total_text = f'{money(r["total"], r["currency"])} {r["currency"]}'
+        parts.append(f'<text x="{bar_x + bar_w + 10}" y="{y + 17}">{total_text}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# System packages the tests need beyond Python: Debian's Chromium (browser tests of the
+# Prefect UI). Idempotent: installs only what is missing. Needs root or passwordless sudo.
+set -euo pipefail
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+[ ${#need[@]} -eq 0 ] && exit 0
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo -n"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
