@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 O2C    := $(VENV)/bin/o2c
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test test-fast docs lint stop clean
+.PHONY: install system demo test test-fast docs lint stop clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -14,10 +14,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+system:  # Debian packages the browser tests need (chromium)
+	scripts/setup-system.sh
+
 demo: install
 	$(O2C) demo
 
-test: install
+test: install system
 	$(VENV)/bin/pytest
 
 test-fast: install
