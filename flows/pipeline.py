@@ -7,6 +7,7 @@ from datetime import date
 from prefect import flow, task
 from prefect.artifacts import create_image_artifact, create_markdown_artifact
 
+from flows.ingest_bank import ingest_bank
 from flows.ingest_erp import ingest_erp
 from flows.transform import transform
 from o2c.adapters import warehouse
@@ -34,7 +35,9 @@ def report_aging(as_of: date) -> list[dict]:
 def pipeline(as_of: date | None = None) -> dict:
     as_of = as_of or Settings().today()
     outcomes = ingest_erp()
+    bank_files = ingest_bank()
     transform(as_of)
     publish_for_readers()
     aging = report_aging(as_of)
-    return {"as_of": as_of.isoformat(), "files": outcomes, "aging": aging}
+    return {"as_of": as_of.isoformat(), "files": outcomes, "bank_files": bank_files,
+            "aging": aging}

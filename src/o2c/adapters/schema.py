@@ -63,6 +63,62 @@ create table if not exists raw.quarantine (
 """
 
 
+BANK_STATEMENTS_DDL = """
+create table if not exists raw.bank_statements (
+    source_file_id     VARCHAR NOT NULL,   -- the bank file (raw.file_ledger, dataset 'bank')
+    statement_seq      INTEGER NOT NULL,   -- 1-based position of the statement in the file
+    statement_id       VARCHAR NOT NULL,   -- BAI2 account section, camt Stmt/Ntfctn Id, MT :20:
+    account            VARCHAR NOT NULL,
+    currency           VARCHAR NOT NULL,
+    format             VARCHAR NOT NULL,   -- bai2 | camt.052/053/054 | mt940 | mt942 | csv
+    observation_kind   VARCHAR NOT NULL,   -- booked | notification | intraday
+    statement_date     DATE,
+    first_booking_date DATE,               -- earliest / latest booking date of its records
+    last_booking_date  DATE,
+    opening            DECIMAL(19,4),      -- signed; null where the format has none
+    closing            DECIMAL(19,4),
+    n_credits          INTEGER NOT NULL,
+    sum_credits        DECIMAL(19,4) NOT NULL,
+    n_debits           INTEGER NOT NULL,
+    sum_debits         DECIMAL(19,4) NOT NULL,
+    n_records          INTEGER NOT NULL,
+    source_line        INTEGER NOT NULL    -- line where the statement starts
+)
+"""
+
+BANK_TRANSACTIONS_DDL = """
+create table if not exists raw.bank_transactions (
+    bank_txn_id          VARCHAR NOT NULL,   -- payment identity (o2c.domain.bank_identity)
+    identity_basis       VARCHAR NOT NULL,   -- end_to_end_id | bank_ref | remittance
+    observation_kind     VARCHAR NOT NULL,   -- booked | notification | intraday
+    account              VARCHAR NOT NULL,
+    currency             VARCHAR NOT NULL,
+    amount               DECIMAL(19,4) NOT NULL,  -- positive; see direction
+    direction            VARCHAR NOT NULL,   -- credit | debit, for the account holder
+    value_date           DATE,
+    booking_date         DATE,
+    bank_ref             VARCHAR,
+    end_to_end_id        VARCHAR,
+    counterparty_name    VARCHAR,
+    counterparty_account VARCHAR,
+    structured_ref       VARCHAR,
+    remittance           VARCHAR,
+    bank_code            VARCHAR,
+    entry_ref            VARCHAR,
+    reversal             BOOLEAN NOT NULL,
+    return_reason        VARCHAR,
+    reverses_ref         VARCHAR,
+    format               VARCHAR NOT NULL,
+    statement_id         VARCHAR NOT NULL,
+    statement_seq        INTEGER NOT NULL,   -- the raw.bank_statements row it belongs to
+    record_seq           INTEGER NOT NULL,   -- 1-based position of the record in the file
+    raw                  VARCHAR NOT NULL,   -- the record's text as delivered
+    source_file_id       VARCHAR NOT NULL,
+    source_line          INTEGER NOT NULL    -- line of the record (camt: of its Ntry)
+)
+"""
+
+
 def raw_table_ddl(dataset: Dataset) -> str:
     cols = ",\n    ".join(f"{c.name} {SQL_TYPES[c.type]}" for c in dataset.columns)
     return f"create table if not exists raw.{dataset.name} (\n    {cols},\n    {LINEAGE_COLUMNS}\n)"
@@ -184,6 +240,30 @@ JOURNALS: dict[str, Journal] = {
     state VARCHAR NOT NULL,
     detail VARCHAR,
     run_id VARCHAR"""),
+        # a draft's life after it is stored: expired, approved, rejected, held, returned, ...
+        Journal("draft_events", "draft_event_id", """
+    draft_event_id VARCHAR NOT NULL,
+    draft_id VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    reason VARCHAR,
+    run_id VARCHAR"""),
+        # what an outbox message says, written once before its first state row
+        Journal("outbox_messages", "message_id", """
+    message_id VARCHAR NOT NULL,
+    draft_id VARCHAR,
+    customer_id VARCHAR,
+    kind VARCHAR NOT NULL,
+    from_addr VARCHAR NOT NULL,
+    reply_to VARCHAR,
+    to_addrs VARCHAR NOT NULL,
+    cc_addrs VARCHAR,
+    bcc_addrs VARCHAR,
+    subject VARCHAR NOT NULL,
+    body VARCHAR NOT NULL,
+    rfc_message_id VARCHAR NOT NULL,
+    in_reply_to VARCHAR,
+    thread_references VARCHAR,
+    run_id VARCHAR"""),
     ]
 }
 
@@ -192,5 +272,6 @@ def all_ddl() -> list[str]:
     statements = ["create schema if not exists raw", "create schema if not exists app",
                   FILE_LEDGER_DDL, DELIVERIES_DDL, QUARANTINE_DDL]
     statements += [raw_table_ddl(d) for d in DATASETS.values()]
+    statements += [BANK_STATEMENTS_DDL, BANK_TRANSACTIONS_DDL]
     statements += [j.ddl() for j in JOURNALS.values()]
     return statements

@@ -16,7 +16,7 @@ class GenerateSummary:
     fmt: str
     seed: int
     as_of: date
-    rows: dict[str, int]  # per dataset, and per truth table as 'truth/<name>'
+    rows: dict[str, int]  # per dataset, per truth table as 'truth/<name>', per bank file
     files: dict[str, Path]
 
     def lines(self) -> list[str]:

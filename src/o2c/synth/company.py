@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from o2c.contracts.datasets import DATASETS
 from o2c.synth import followups, truth
+from o2c.synth.bank import bank_lines, plan_files
 from o2c.synth.customers import make_customers
 from o2c.synth.entities import entities_table, house_accounts
 from o2c.synth.erp import post_to_erp
@@ -25,7 +26,8 @@ from o2c.synth.remittance import bank_view
 from o2c.synth.schedule import NEVER, make_schedule
 from o2c.synth.vectors import Calendars
 
-TRUTH_TABLES = ("payments", "payment_invoices", "receipt_invoices", "customer_behaviour")
+TRUTH_TABLES = ("payments", "payment_invoices", "receipt_invoices", "customer_behaviour",
+                "bank_lines")
 T = TypeVar("T")
 
 
@@ -47,7 +49,11 @@ class Company:
         raise AttributeError(name)
 
     def row_counts(self) -> dict[str, int]:
-        return {name: t.num_rows for name, t in {**self.erp, **self.truth}.items()}
+        """Rows per dataset and truth table, and transactions per bank file (by its key)."""
+        counts = {name: t.num_rows for name, t in {**self.erp, **self.truth}.items()}
+        if "bank_lines" in self.truth:
+            counts |= {f.key: len(f.rows) for f in plan_files(self)}
+        return counts
 
 
 def window_start(as_of: date, months: int) -> date:
@@ -118,5 +124,9 @@ def generate_company(customers: int, seed: int, as_of: date, months: int = 18,
 
     erp = timed("erp_tables", erp_tables)
     assert list(erp) == list(DATASETS)
-    return Company(seed=seed, as_of=as_of, start=start, erp=erp,
-                   truth=timed("truth_tables", truth_tables), timings=timings)
+    truth_out = timed("truth_tables", truth_tables)
+    truth_out["bank_lines"] = timed("bank", lambda: bank_lines(
+        pay, cust, house, bank, truth.payment_ids(pay), calendars, seed, start,
+        start - timedelta(days=7), as_of))
+    return Company(seed=seed, as_of=as_of, start=start, erp=erp, truth=truth_out,
+                   timings=timings)

@@ -2,6 +2,7 @@
 
     OUT/erp/<dataset>/<dataset>_<as_of>.<csv|parquet|jsonl>   one file per dataset
     OUT/truth/<table>.csv                                      ground truth, always CSV
+    OUT/bank/<entity>-<currency>-<bank>/...                    bank statements (synth.bank)
 
 CSV: ISO dates, `true`/`false`, empty field for a missing value. Parquet: typed dates, ints
 and booleans, money and rates as exact decimal strings, null for a missing value. JSON Lines:
@@ -17,6 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from o2c.synth.bank import write_bank_files
 from o2c.synth.company import Company
 
 FORMATS = {"csv": "csv", "parquet": "parquet", "jsonl": "jsonl"}
@@ -48,7 +50,8 @@ def _write_jsonl(table: pa.Table, path: Path) -> None:
 
 
 def write_company(company: Company, out_dir: Path, fmt: str = "csv") -> dict[str, Path]:
-    """Write every ERP dataset in `fmt` and the ground truth as CSV; returns the paths by name."""
+    """Write every ERP dataset in `fmt`, the ground truth as CSV and the bank files; returns the
+    paths by name (bank files by their key, `bank/<account>/...`)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     out_dir = Path(out_dir)
@@ -60,4 +63,7 @@ def write_company(company: Company, out_dir: Path, fmt: str = "csv") -> dict[str
     for name, table in company.truth.items():
         written[f"truth/{name}"] = out_dir / "truth" / f"{name}.csv"
         write_table(table, written[f"truth/{name}"], "csv")
+    if "bank_lines" in company.truth:
+        for key in write_bank_files(company, out_dir):
+            written[key] = out_dir / key
     return written
