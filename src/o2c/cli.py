@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from o2c.credit.cli import credit_app
 from o2c.formats.cli import bank_app
 from o2c.settings import Settings
 
@@ -21,6 +22,7 @@ app.add_typer(server_app, name="server")
 app.add_typer(audit_app, name="audit")
 app.add_typer(record_app, name="record")
 app.add_typer(bank_app, name="bank")
+app.add_typer(credit_app, name="credit")
 
 AsOf = Annotated[date | None, typer.Option(help="Business date (default: today, company TZ)",
                                            formats=["%Y-%m-%d"])]
