@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from o2c.contracts.datasets import FILE_FORMATS, Dataset
@@ -47,7 +48,8 @@ def _read_parquet(data: bytes) -> pd.DataFrame:
         if pa.types.is_floating(column.type):
             raise FileRejected(f"column {name} is a float ({column.type}); "
                                "send money and rates as decimal or text")
-        columns[name] = [_text(v) for v in column.to_pylist()]
+        text = pc.cast(column, pa.string())  # decimals, dates, ints, bools keep their exact text
+        columns[name] = pc.fill_null(text, "").to_pandas()
     return pd.DataFrame(columns, dtype=str)
 
 
