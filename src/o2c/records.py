@@ -34,6 +34,8 @@ def _land(settings: Settings, dataset: str, record_id: str, record: dict) -> str
     landed = next(f for f in landing.list(f"erp/{dataset}/") if f.key == key)
     with warehouse.writer(settings) as con:
         outcome = load_file(con, landed, data)
+    if outcome.status == "already_loaded":
+        return f"{dataset[:-1]} {record_id} was already recorded ({key})"
     if outcome.rows_loaded != 1:
         raise ValueError(outcome.error or f"not recorded: {dict(outcome.top_reasons)}")
     return f"{dataset[:-1]} {record_id} recorded ({key})"
