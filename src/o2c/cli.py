@@ -22,6 +22,8 @@ app.add_typer(server_app, name="server")
 app.add_typer(audit_app, name="audit")
 app.add_typer(record_app, name="record")
 app.add_typer(bank_app, name="bank")
+outbox_app = typer.Typer(help="Outgoing messages and their states", no_args_is_help=True)
+app.add_typer(outbox_app, name="outbox")
 app.add_typer(credit_app, name="credit")
 
 AsOf = Annotated[date | None, typer.Option(help="Business date (default: today, company TZ)",
@@ -199,6 +201,22 @@ def record_dispute(
     from o2c.records import record_dispute as run
 
     typer.echo(run(Settings(), invoice_id, reason, amount, by, as_of))
+
+
+@outbox_app.command("status")
+def outbox_status() -> None:
+    """Messages per kind and current state; `unknown` ones need a person to check the provider."""
+    from o2c.adapters import warehouse
+
+    with warehouse.reader(Settings()) as con:
+        rows = con.execute(
+            "with now_in as (select message_id, arg_max(state, seq) state from app.outbox "
+            "group by message_id) select m.kind, n.state, count(*) from now_in n "
+            "join app.outbox_messages m using (message_id) group by all order by 1, 2").fetchall()
+    if not rows:
+        typer.echo("the outbox is empty")
+    for kind, state, n in rows:
+        typer.echo(f"{kind:<10} {state:<10} {n:>6}")
 
 
 if __name__ == "__main__":

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 from o2c.settings import Settings
+
+DEMO_APPROVER = "AR Lead"
 
 # A late manual extract with the mistakes people make by hand; the contracts quarantine them.
 _MANUAL_FIXES = [
@@ -60,6 +63,7 @@ def run_demo(settings: Settings, customers: int, seed: int, echo: Callable[[str]
     from o2c.deploy import deploy_all, run_pipeline_deployment
 
     deploy_all(settings)
+    os.environ.setdefault("O2C_APPROVERS", DEMO_APPROVER)  # who may approve the demo drafts
     echo(f"worker: {start_worker(settings)}")
     echo("deployments registered; running the pipeline on the worker ...")
     flow_run = run_pipeline_deployment(as_of=settings.today())
@@ -76,3 +80,25 @@ Prefect UI:   {ui}   (this run: {ui}/runs/flow-run/{flow_run.id})
 Warehouse:    {settings.warehouse_path}  (readers: {settings.read_copy_path})
 Audit docs:   make docs
 Stop it all:  .venv/bin/o2c server stop""")
+    review_reminders_link(settings, echo)
+
+
+def review_reminders_link(settings: Settings, echo: Callable[[str], None]) -> None:
+    """Draft today's reminders on the worker and print the review run waiting in the UI."""
+    from o2c.localserver import prefect_env
+    from o2c.reminders.waiting import run_drafting, waiting_review
+
+    echo("\ndrafting today's payment reminders on the worker ...")
+    drafting = run_drafting(settings.today())
+    if not drafting.state.is_completed():
+        ui = prefect_env(settings)["PREFECT_UI_URL"]
+        raise SystemExit(f"drafting failed: see {ui}/runs/flow-run/{drafting.id}")
+    review = waiting_review()
+    if review is None:
+        echo("no reminders to review today")
+        return
+    ui = prefect_env(settings)["PREFECT_UI_URL"]
+    approvers = os.environ.get("O2C_APPROVERS", DEMO_APPROVER)
+    echo(f"""Reminders waiting for approval: {ui}/v2/runs/flow-run/{review.id}
+  open it, choose Resume in the run's menu (⋮), decide each draft and sign with an approver's
+  name ({approvers})""")

@@ -33,6 +33,15 @@ class Settings(BaseSettings):
     llm_concurrency: int = Field(4, description="LLM requests in flight at once")
     dunning_policy_path: Path | None = Field(None, description="YAML dunning policy override")
     sendgrid_api_key: SecretStr | None = Field(None, description="Unset: .eml file outbox")
+    sendgrid_host: str | None = Field(None, description="SendGrid API base URL (tests: local)")
+    sendgrid_sandbox: bool = Field(False, description="SendGrid sandbox mode: checked, not sent")
+    mail_from: str = Field("ar@o2c.example", description="From address of reminders")
+    mail_bcc_stages: str = Field(
+        "reminder_3,final_notice",
+        description="Stages that BCC the account owner and CSM (comma separated)")
+    approvers: str = Field("", description="Names allowed to approve drafts, comma separated")
+    approval_timeout_hours: float = Field(72, description="A review page waits this long")
+    approval_page_size: int = Field(15, description="Drafts per approval page")
 
     def model_post_init(self, _context: object) -> None:
         self.home = self.home.resolve()
@@ -51,6 +60,19 @@ class Settings(BaseSettings):
     def read_copy_path(self) -> Path:
         """A copy published after each write, for readers that must never block the writer."""
         return self.warehouse_path.with_name(self.warehouse_path.stem + ".read.duckdb")
+
+    @property
+    def approver_names(self) -> tuple[str, ...]:
+        return tuple(n.strip() for n in self.approvers.split(",") if n.strip())
+
+    @property
+    def bcc_stages(self) -> frozenset[str]:
+        return frozenset(s.strip() for s in self.mail_bcc_stages.split(",") if s.strip())
+
+    @property
+    def outbox_dir(self) -> Path:
+        """Where the file outbox writes .eml messages when no SendGrid key is set."""
+        return self.home / "outbox"
 
     @property
     def run_dir(self) -> Path:

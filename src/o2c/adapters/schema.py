@@ -240,6 +240,41 @@ JOURNALS: dict[str, Journal] = {
     state VARCHAR NOT NULL,
     detail VARCHAR,
     run_id VARCHAR"""),
+        # what cash application learned: a payer account or name that belongs to a customer
+        Journal("customer_aliases", "alias_id", """
+    alias_id VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    alias_key VARCHAR NOT NULL,
+    customer_id VARCHAR NOT NULL,
+    learned_from VARCHAR,
+    decided_by VARCHAR NOT NULL,
+    decided_at TIMESTAMP NOT NULL,
+    run_id VARCHAR"""),
+        # what happened to cash: a returned payment reversed its applications, ...
+        Journal("cash_events", "event_id", """
+    event_id VARCHAR NOT NULL,
+    event_type VARCHAR NOT NULL,
+    bank_txn_id VARCHAR,
+    application_id VARCHAR,
+    invoice_id VARCHAR,
+    customer_id VARCHAR,
+    detail VARCHAR,
+    occurred_at TIMESTAMP NOT NULL,
+    run_id VARCHAR"""),
+        # customer credits cash application could not match, with the best candidates
+        Journal("cash_exceptions", "exception_id", """
+    exception_id VARCHAR NOT NULL,
+    bank_txn_id VARCHAR NOT NULL,
+    bank_ref VARCHAR,
+    currency VARCHAR,
+    amount DECIMAL(19,4),
+    value_date DATE,
+    reason VARCHAR NOT NULL,
+    customer_id VARCHAR,
+    referenced VARCHAR,
+    best_candidates VARCHAR,
+    seen_at TIMESTAMP NOT NULL,
+    run_id VARCHAR"""),
         # a draft's life after it is stored: expired, approved, rejected, held, returned, ...
         Journal("draft_events", "draft_event_id", """
     draft_event_id VARCHAR NOT NULL,
@@ -254,6 +289,7 @@ JOURNALS: dict[str, Journal] = {
     customer_id VARCHAR,
     kind VARCHAR NOT NULL,
     from_addr VARCHAR NOT NULL,
+    from_name VARCHAR,
     reply_to VARCHAR,
     to_addrs VARCHAR NOT NULL,
     cc_addrs VARCHAR,
