@@ -21,6 +21,7 @@ def company(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("credit_company") / "landing"
     generate(customers=40, seed=5, out=out, fmt="csv", as_of=AS_OF)
+    shutil.rmtree(out / "bank")  # scoring reads ERP history; bank loading has its own tests
     return out
 
 
