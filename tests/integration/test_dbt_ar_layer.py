@@ -20,20 +20,19 @@ Hand-computed expectations (entity E1, functional currency EUR):
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
+from dbt_runs import dbt_build, rows
 
 from o2c.adapters.schema import all_ddl
 from o2c.contracts.datasets import DATASETS
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
 AS_OF = "2026-11-20"
 D = Decimal
 
@@ -199,35 +198,15 @@ def build_warehouse(path: Path) -> None:
     con.close()
 
 
-def dbt_build(db_path: Path, work: Path) -> None:
-    """`dbt build` (models, data and unit tests, snapshot) in-process against db_path."""
-    from dbt.cli.main import dbtRunner
-
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("O2C_DUCKDB_PATH", str(db_path))
-        result = dbtRunner().invoke([
-            "build", "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-            "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
-            "--no-partial-parse", "--vars", json.dumps({"as_of": AS_OF}), "--quiet",
-        ])
-    assert result.success, f"dbt build failed: {result.exception or result.result}"
-
-
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
     work = tmp_path_factory.mktemp("dbt_ar_layer")
     db_path = work / "warehouse.duckdb"
     build_warehouse(db_path)
-    dbt_build(db_path, work)
+    dbt_build(db_path, work, AS_OF)
     con = duckdb.connect(str(db_path), read_only=True)
     yield con
     con.close()
-
-
-def rows(con, sql):
-    cursor = con.execute(sql)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
 def invoices_by_id(con):
@@ -355,4 +334,4 @@ def test_dbt_build_passes_on_an_empty_warehouse(tmp_path):
     for statement in all_ddl():
         con.execute(statement)
     con.close()
-    dbt_build(db_path, tmp_path)
+    dbt_build(db_path, tmp_path, AS_OF)

@@ -9,7 +9,6 @@ intraday and booked, as a notification and in a booked batch entry, and are retu
 from __future__ import annotations
 
 import io
-import json
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from dbt_runs import dbt_build, rows
 
 from o2c.adapters import journal, warehouse
 from o2c.adapters.landing import LocalLanding
@@ -30,7 +30,6 @@ pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "tests" / "data" / "bank-samples"
-DBT_PROJECT = ROOT / "dbt_project"
 
 # sample -> (format, statements, transactions)
 RECONCILING = {
@@ -257,21 +256,6 @@ def _bai2(statements) -> bytes:
     return buffer.getvalue()
 
 
-def _dbt_build(db_path: Path, work: Path) -> None:
-    from dbt.cli.main import dbtRunner
-
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("O2C_DUCKDB_PATH", str(db_path))
-        result = dbtRunner().invoke([
-            "build", "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-            "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
-            "--select", "+fct_bank_transactions", "+fct_bank_balances_daily",
-            "--indirect-selection", "cautious", "--no-partial-parse", "--quiet",
-            "--vars", json.dumps({"as_of": "2026-03-10"}),
-        ])
-    assert result.success, f"dbt build failed: {result.exception or result.result}"
-
-
 @pytest.fixture(scope="module")
 def bank_layer(tmp_path_factory):
     """Loads, in order: intraday MT942 for D1; an application against its P1; the booked
@@ -310,24 +294,20 @@ def bank_layer(tmp_path_factory):
         landing.write("bank/de/booked_week10_resent.sta", _mt([day1, day5]) + b"\r\n")
         loaded += _load_all(settings, landing)
         assert [o.status for o in loaded] == ["loaded"] * 6, [o.error for o in loaded]
-        _dbt_build(settings.warehouse_path, work)
+        dbt_build(settings.warehouse_path, work, "2026-03-10",
+                  "--select", "+fct_bank_transactions", "+fct_bank_balances_daily",
+                  "--indirect-selection", "cautious")
         con = duckdb.connect(str(settings.warehouse_path), read_only=True)
         yield con, p1_id
         con.close()
 
 
-def _rows(con, sql):
-    cursor = con.execute(sql)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-
-
 def test_intraday_then_booked_is_one_payment_and_the_intraday_is_retired(bank_layer):
     con, _ = bank_layer
-    rows = _rows(con, f"select * from int_bank_transactions_deduplicated where account = '{IBAN}'"
+    found = rows(con, f"select * from int_bank_transactions_deduplicated where account = '{IBAN}'"
                       " and value_date = '2026-03-02' and direction = 'credit'")
     by_id: dict[str, list[dict]] = {}
-    for row in rows:
+    for row in found:
         by_id.setdefault(row["bank_txn_id"], []).append(row)
     assert len(by_id) == 3  # P1, P2, P3: seen intraday, booked, and booked again
     for observations in by_id.values():
@@ -337,7 +317,7 @@ def test_intraday_then_booked_is_one_payment_and_the_intraday_is_retired(bank_la
             "intraday", "booked"}
         assert all(o["retired_by_observation_id"] == current[0]["observation_id"]
                    for o in observations if o["is_retired"])
-    facts = _rows(con, f"select * from fct_bank_transactions where account = '{IBAN}'")
+    facts = rows(con, f"select * from fct_bank_transactions where account = '{IBAN}'")
     assert sorted(str(f["signed_amount"]) for f in facts) == [
         "-100.0000", "-7.5000", "100.0000", "20.0000", "50.0000"]
     assert {f["n_observations"] for f in facts if f["value_date"] == D1 and
@@ -346,7 +326,7 @@ def test_intraday_then_booked_is_one_payment_and_the_intraday_is_retired(bank_la
 
 def test_an_application_on_the_intraday_record_stays_with_the_booked_one(bank_layer):
     con, p1_id = bank_layer
-    [p1] = _rows(con, f"select * from fct_bank_transactions where bank_txn_id = '{p1_id}'")
+    [p1] = rows(con, f"select * from fct_bank_transactions where bank_txn_id = '{p1_id}'")
     assert (p1["observation_kind"], p1["is_confirmed"], p1["n_applications"]) == (
         "booked", True, 1)
     assert p1["source_path"].startswith("bank/de/booked_week10")
@@ -354,7 +334,7 @@ def test_an_application_on_the_intraday_record_stays_with_the_booked_one(bank_la
 
 def test_a_notification_and_the_booked_batch_entry_are_one_payment(bank_layer):
     con, _ = bank_layer
-    facts = _rows(con, f"select * from fct_bank_transactions where account = '{GB_IBAN}' "
+    facts = rows(con, f"select * from fct_bank_transactions where account = '{GB_IBAN}' "
                        "order by amount")
     assert [(str(f["amount"]), f["observation_kind"], f["n_observations"], f["bank_ref"])
             for f in facts] == [("50.0000", "booked", 2, "N2"),
@@ -364,16 +344,16 @@ def test_a_notification_and_the_booked_batch_entry_are_one_payment(bank_layer):
 
 def test_returns_are_linked_to_the_payment_they_undo(bank_layer):
     con, p1_id = bank_layer
-    links = {r["return_reason"]: r for r in _rows(con, "select * from int_bank_returns_linked")}
+    links = {r["return_reason"]: r for r in rows(con, "select * from int_bank_returns_linked")}
     assert set(links) == {"AC04", "555"}
     assert (links["AC04"]["reverses_bank_txn_id"], links["AC04"]["link_rule"],
             links["AC04"]["days_after_original"]) == (p1_id, "end_to_end_id", 4)
     assert links["555"]["link_rule"] == "bank_ref"
-    [us_pay] = _rows(con, "select * from fct_bank_transactions where bank_ref = 'US100'")
+    [us_pay] = rows(con, "select * from fct_bank_transactions where bank_ref = 'US100'")
     assert links["555"]["reverses_bank_txn_id"] == us_pay["bank_txn_id"]
     assert us_pay["is_returned"] and us_pay["returned_by_bank_txn_id"] == (
         links["555"]["bank_txn_id"])
-    [p1] = _rows(con, f"select * from fct_bank_transactions where bank_txn_id = '{p1_id}'")
+    [p1] = rows(con, f"select * from fct_bank_transactions where bank_txn_id = '{p1_id}'")
     assert p1["is_returned"]
 
 
@@ -381,7 +361,7 @@ def test_daily_balances_come_from_booked_statements_once(bank_layer):
     con, _ = bank_layer
     got = {(r["account"], r["balance_date"]): (r["opening"], r["credits"], r["debits"],
                                                 r["closing"], r["opens_at_previous_close"])
-           for r in _rows(con, "select * from fct_bank_balances_daily")}  # fmt: skip
+           for r in rows(con, "select * from fct_bank_balances_daily")}  # fmt: skip
     D = Decimal
     assert got == {
         (IBAN, D1): (D(1000), D(170), D("7.5"), D("1162.5"), True),
@@ -399,7 +379,8 @@ def test_the_bank_layer_builds_on_an_empty_warehouse(tmp_path):
     for statement in all_ddl():
         con.execute(statement)
     con.close()
-    _dbt_build(db_path, tmp_path)
+    dbt_build(db_path, tmp_path, "2026-03-10", "--select", "+fct_bank_transactions",
+              "+fct_bank_balances_daily", "--indirect-selection", "cautious")
 
 
 def test_identity_is_stable_when_a_file_is_reparsed(settings):
