@@ -42,6 +42,28 @@ class Settings(BaseSettings):
     approvers: str = Field("", description="Names allowed to approve drafts, comma separated")
     approval_timeout_hours: float = Field(72, description="A review page waits this long")
     approval_page_size: int = Field(15, description="Drafts per approval page")
+    slack_webhook_url: SecretStr | None = Field(
+        None, description="Slack incoming webhook for AR notifications (one channel)")
+    slack_bot_token: SecretStr | None = Field(
+        None, description="Slack bot token: direct messages to each recipient (wins over webhook)")
+    slack_base_url: str | None = Field(None, description="Slack Web API base URL (tests: local)")
+    notify_team_address: str = Field(
+        "ar-team@o2c.example", description="Gets the events of customers with nobody assigned")
+    notify_roles: str = Field(
+        "account_owner,csm,collector", description="Customer roles told about AR events")
+    notify_realtime_severities: str = Field(
+        "high", description="Severities sent at once; the rest go to the daily digest")
+    notify_preferences: str = Field(
+        "", description='Per-recipient overrides, JSON: {"a@x.com": {"realtime": ["high", '
+                        '"medium"], "realtime_channel": "email", "digest_channel": "email"}}')
+    notify_go_live: date | None = Field(
+        None, description="Events before this date are never announced (unset: as_of minus "
+                          "notify_lookback_days)")
+    notify_lookback_days: int = Field(7, description="Without a go-live date: days looked back")
+    notify_link_base: str = Field(
+        "http://localhost:4200/o2c", description="Base URL of customer and invoice links")
+    notify_stale_minutes: float = Field(
+        15, description="A delivery still `sending` after this long becomes `unknown`")
 
     def model_post_init(self, _context: object) -> None:
         self.home = self.home.resolve()
