@@ -13,10 +13,9 @@ from prefect.artifacts import (
     create_table_artifact,
 )
 from prefect.runtime import flow_run
-from prefect_dbt import PrefectDbtRunner, PrefectDbtSettings
 
+from flows.transform import run_dbt_build
 from o2c.adapters import journal, warehouse
-from o2c.adapters.dbt import dbt_args, dbt_env
 from o2c.settings import Settings
 
 FEATURES = ["int_credit_invoice_history", "int_credit_history_selected",
@@ -24,23 +23,6 @@ FEATURES = ["int_credit_invoice_history", "int_credit_history_selected",
             "int_credit_invoice_features", "int_credit_customer_features"]
 MARTS = ["stg_app__credit_scores", "stg_app__risk_events", "fct_cash_forecast",
          "fct_collector_worklist"]
-
-
-def _dbt_build(select: list[str], as_of: date) -> None:
-    from dbt_common.events.base_types import EventLevel
-
-    settings = Settings()
-    dbt_env(settings)
-    runner = PrefectDbtRunner(
-        settings=PrefectDbtSettings(project_dir=settings.dbt_project_dir,
-                                    profiles_dir=settings.dbt_project_dir,
-                                    log_level=EventLevel.INFO),
-        raise_on_failure=True,
-    )
-    with warehouse.writer_slot(settings):
-        # cautious: only tests whose every parent is selected (others belong to the pipeline)
-        runner.invoke(dbt_args(["build", "--select", *select, "--indirect-selection",
-                                "cautious"], settings, as_of))
 
 
 def _ar_layer_as_of(settings: Settings) -> date | None:
@@ -55,7 +37,7 @@ def _ar_layer_as_of(settings: Settings) -> date | None:
 def build_credit_features(as_of: date) -> None:
     """The credit feature models; their upstream AR layer too unless it is built for as_of."""
     fresh = _ar_layer_as_of(Settings()) == as_of
-    _dbt_build(FEATURES if fresh else [f"+{m}" for m in FEATURES], as_of)
+    run_dbt_build(as_of, FEATURES if fresh else [f"+{m}" for m in FEATURES])
 
 
 @task
@@ -107,7 +89,7 @@ def score_and_record(as_of: date, model_version: str) -> dict:
 
 @task
 def build_credit_marts(as_of: date) -> None:
-    _dbt_build(MARTS, as_of)
+    run_dbt_build(as_of, MARTS)
 
 
 @task

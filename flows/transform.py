@@ -13,8 +13,12 @@ from o2c.adapters.dbt import dbt_args, dbt_env
 from o2c.settings import Settings
 
 
-@flow(name="transform")
-def transform(as_of: date) -> None:
+def run_dbt_build(as_of: date, select: list[str] | None = None) -> None:
+    """`dbt build` through prefect-dbt under the warehouse writer slot.
+
+    Unit tests check the SQL's logic on fixtures; they run in CI (`make test`), not daily.
+    With `select`, only those nodes build, with the tests whose every parent is selected.
+    """
     settings = Settings()
     dbt_env(settings)
     runner = PrefectDbtRunner(
@@ -23,7 +27,13 @@ def transform(as_of: date) -> None:
                                     log_level=EventLevel.INFO),
         raise_on_failure=True,
     )
-    # Unit tests check the SQL's logic on fixtures; they run in CI (`make test`), not daily.
-    args = dbt_args(["build", "--exclude-resource-type", "unit_test"], settings, as_of)
+    command = ["build", "--exclude-resource-type", "unit_test"]
+    if select:
+        command += ["--select", *select, "--indirect-selection", "cautious"]
     with warehouse.writer_slot(settings):  # dbt writes the warehouse: one writer at a time
-        runner.invoke(args)
+        runner.invoke(dbt_args(command, settings, as_of))
+
+
+@flow(name="transform")
+def transform(as_of: date, select: list[str] | None = None) -> None:
+    run_dbt_build(as_of, select)
