@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from o2c.cashapp.cli import cashapp_app
 from o2c.credit.cli import credit_app
 from o2c.formats.cli import bank_app
 from o2c.settings import Settings
@@ -25,6 +26,7 @@ app.add_typer(bank_app, name="bank")
 outbox_app = typer.Typer(help="Outgoing messages and their states", no_args_is_help=True)
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(credit_app, name="credit")
+app.add_typer(cashapp_app, name="cashapp")
 
 AsOf = Annotated[date | None, typer.Option(help="Business date (default: today, company TZ)",
                                            formats=["%Y-%m-%d"])]

@@ -1,0 +1,167 @@
+"""The cash-application engine: set-based SQL on DuckDB, Python only for residual groups.
+
+`match(con, policy)` expects the input tables of `o2c.cashapp.sql` in `con` and leaves:
+
+    ca_decided    one row per receipt, alternative and item: amounts, rule, doubts,
+                  confidence, status (auto | proposed), evidence (JSON)
+    ca_exceptions one row per customer credit with no match: reason and best candidates
+
+The same function serves the flow (warehouse connection) and the CLI (in-memory database).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import duckdb
+
+from o2c.cashapp import fuzzy, residual
+from o2c.cashapp.match_sql import statements
+from o2c.cashapp.sql import AMOUNTS, GROUPS, PREPARE
+from o2c.domain.cashapp.policy import (
+    BASE_CONFIDENCE,
+    NEVER_AUTO,
+    NEVER_AUTO_CAP,
+    PENALTY,
+    Policy,
+)
+
+
+@dataclass
+class EngineRun:
+    receipts: int = 0
+    auto: int = 0
+    proposed: int = 0
+    exceptions: int = 0
+    fuzzy_payers: int = 0
+    residual_settled: int = 0
+    phases: dict[str, float] = field(default_factory=dict)
+
+
+def _map(values: dict[str, float]) -> str:
+    return "map {" + ", ".join(f"'{k}': {v}" for k, v in values.items()) + "}"
+
+
+def decide_sql(policy: Policy) -> str:
+    never = ", ".join(f"'{d}'" for d in sorted(NEVER_AUTO))
+    score = (f"greatest({_map(BASE_CONFIDENCE)}[m.rule] - coalesce(list_sum(list_transform("
+             f"m.doubts, d -> coalesce({_map(PENALTY)}[d], 0))), 0), 0)")
+    capped = (f"case when list_has_any(m.doubts, [{never}]) then least({score}, "
+              f"{NEVER_AUTO_CAP}) else {score} end")
+    return f"""
+    create or replace temp table ca_decided as
+    with scored as (
+        select m.*, round({capped}, 4) as confidence
+        from ca_match m
+    ),
+    per_alt as (
+        select *, min(confidence) over (partition by rid, alternative) as alt_confidence,
+               count(distinct alternative) over (partition by rid) as n_alternatives
+        from scored
+    )
+    select p.*, r.bank_txn_id, r.bank_ref, i.invoice_id,
+           coalesce(i.customer_id, c.customer_id) as customer_id,
+           case when alt_confidence >= {policy.auto_post} and n_alternatives = 1 then 'auto'
+                when alt_confidence >= {policy.propose} then 'proposed'
+                else 'exception' end as status,
+           dense_rank() over (partition by p.rid order by alt_confidence desc, alternative)
+               as proposal_rank,
+           json_object('rule', p.rule, 'doubts', p.doubts, 'payer_via', p.via,
+                       'references', p.tokens, 'receipt_amount', r.amount,
+                       'receipt_currency', r.currency, 'amount_in_invoice_currency', p.amt,
+                       'fx_rate', p.fx_rate, 'open_amount', i.open_amount,
+                       'residual', p.residual, 'residual_reason', p.residual_reason,
+                       'alternative', p.alternative) as evidence
+    from per_alt p
+    join ca_receipts r using (rid)
+    left join ca_item i using (iid)
+    left join (select rid, min(customer_id) as customer_id from ca_payer group by rid) c
+        using (rid)
+    """
+
+
+EXCEPTIONS = """
+create or replace temp table ca_exceptions as
+with open_ar as (
+    select rid from ca_ar where rid not in (select rid from ca_decided where status <> 'exception')
+),
+cands as (
+    select o.rid, i.invoice_id, i.open_amount,
+           row_number() over (partition by o.rid order by abs(i.open_amount - a.amt), i.iid) as k
+    from open_ar o
+    join ca_pgroup g using (rid)
+    join ca_item i using (group_id)
+    join ca_amt a on a.rid = o.rid and a.currency = i.currency
+),
+refs as (
+    select o.rid, string_agg(i.invoice_id, ';' order by i.invoice_id) as referenced
+    from open_ar o join ca_ref r using (rid) join ca_item i using (iid) group by o.rid
+)
+select r.rid, r.bank_txn_id, r.bank_ref, r.currency, r.amount, r.value_date,
+       r.counterparty_name, r.remittance,
+       case when o.rid in (select rid from ca_ref) then 'references_do_not_fit'
+            when o.rid in (select rid from ca_pgroup) then 'payer_known_no_match'
+            else 'no_customer_no_reference' end as reason,
+       (select min(customer_id) from ca_payer p where p.rid = o.rid) as customer_id,
+       refs.referenced,
+       (select string_agg(c.invoice_id || ' ' || cast(c.open_amount as varchar), ';'
+                          order by c.k)
+        from cands c where c.rid = o.rid and c.k <= 3) as best_candidates
+from open_ar o join ca_receipts r using (rid) left join refs using (rid)
+"""
+
+
+# two receipts of one run must not apply more to an item than is open: those are proposals
+CLAIMED_TWICE = f"""
+update ca_decided d
+set doubts = list_append(d.doubts, 'item_claimed_twice'), status = 'proposed',
+    confidence = least(d.confidence, {NEVER_AUTO_CAP})
+from (
+    select distinct m.rid from ca_decided m join (
+        select m.iid from ca_decided m join ca_item i using (iid)
+        where m.status = 'auto'
+        group by m.iid, i.open_amount
+        having count(distinct m.rid) > 1
+           and sum(m.cash_applied + m.write_off + m.discount) > i.open_amount + 0.01
+    ) x using (iid)
+    where m.status = 'auto'
+) c where c.rid = d.rid and d.status = 'auto'
+"""
+
+
+def match(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) -> EngineRun:
+    policy = policy or Policy()
+    run = EngineRun()
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        run.phases[name] = round(now - clock, 3)
+        clock = now
+
+    for sql in PREPARE:
+        con.execute(sql)
+    lap("references_and_payers")
+    run.fuzzy_payers = fuzzy.identify(con, policy)
+    lap("fuzzy_names")
+    for sql in GROUPS:
+        con.execute(sql)
+    con.execute(AMOUNTS)
+    lap("groups_weak_references_fx")
+    for sql in statements(policy):
+        con.execute(sql)
+    lap("set_based_matching")
+    run.residual_settled = residual.run(con, policy)
+    lap("residual")
+    con.execute(decide_sql(policy))
+    con.execute(CLAIMED_TWICE)
+    con.execute(EXCEPTIONS)
+    lap("decide")
+    run.receipts = con.execute("select count(*) from ca_ar").fetchone()[0]
+    counts = dict(con.execute(
+        "select status, count(distinct rid) from ca_decided group by status").fetchall())
+    run.auto, run.proposed = counts.get("auto", 0), counts.get("proposed", 0)
+    run.exceptions = con.execute("select count(*) from ca_exceptions").fetchone()[0]
+    return run

@@ -1,0 +1,201 @@
+"""Set-based matching: the cases that SQL settles for every receipt at once.
+
+With references: the referenced items' open total against the receipt (exact, short by a fee
+or discount, a partial payment of one item). Without: the payer's only open item of that amount,
+everything the payer has open, or its items oldest-due first. What is left goes to `residual`.
+Results land in `ca_match`, one row per receipt, alternative and item (iid null: on account).
+"""
+
+from __future__ import annotations
+
+from o2c.cashapp.sql import decimals
+from o2c.domain.cashapp.policy import Policy
+
+MATCH_COLUMNS = """
+    rid BIGINT, iid BIGINT, alternative INTEGER, cash_applied DECIMAL(19,4),
+    write_off DECIMAL(19,4), write_off_reason VARCHAR, discount DECIMAL(19,4),
+    discount_reason VARCHAR, residual DECIMAL(19,4), residual_reason VARCHAR, rule VARCHAR,
+    doubts VARCHAR[], via VARCHAR, tokens VARCHAR, amt DECIMAL(19,4), currency VARCHAR,
+    fx_rate DECIMAL(18,10)
+"""
+
+
+def _tol(policy: Policy, amount: str, currency: str, fx_rate: str) -> str:
+    t = policy.tolerances
+    unit = f"({t.rounding_minor} / 10 ^ {decimals(currency)})"
+    return (f"(cast({unit} as decimal(19,4)) + case when {fx_rate} is null then 0 "
+            f"else {amount} * {t.fx_percent} end)")
+
+
+def _fee(policy: Policy, total: str, currency: str) -> str:
+    t = policy.tolerances
+    cases = " ".join(f"when '{c}' then {v}" for c, v in t.fee_max.items())
+    return (f"least(case {currency} {cases} else {t.fee_max_default} end, "
+            f"{total} * {t.fee_max_percent})")
+
+
+def statements(policy: Policy) -> list[str]:
+    tol = _tol(policy, "s.total", "s.currency", "a.fx_rate")
+    fee = _fee(policy, "s.total", "s.currency")
+    return [
+        f"create or replace temp table ca_match ({MATCH_COLUMNS})",
+        """create or replace temp table ca_refsum as
+        select r.rid, i.currency, count(*) as n, sum(i.open_amount) as total,
+               max(r.level) as worst, bool_or(r.ambiguous) as ambiguous,
+               bool_and(r.in_payer) as in_payer, count(distinct i.group_id) as n_groups,
+               bool_or(i.is_disputed) as disputed, string_agg(r.tokens, ' ') as tokens,
+               arg_max(r.iid, i.open_amount) as big_iid,
+               count(*) over (partition by r.rid) as n_ccy
+        from ca_ref r join ca_item i using (iid)
+        group by r.rid, i.currency""",
+        f"""create or replace temp table ca_refcase as
+        with s as (
+            select s.*, a.amt, a.fx_rate, s.total - a.amt as diff,
+                   {tol} as tol, {fee} as fee_limit,
+                   p.via
+            from ca_refsum s
+            join ca_amt a using (rid, currency)
+            left join (select rid, min(via) as via from ca_pgroup group by rid) p using (rid)
+        )
+        select *,
+            case when ambiguous or n_groups > 1 or n_ccy > 1 then 'residual'
+                 when abs(diff) <= tol then 'ref_exact'
+                 when diff > 0 and diff <= fee_limit then 'ref_tolerance'
+                 when n = 1 and diff > 0 then 'ref_partial'
+                 else 'residual' end as rule,
+            list_filter([
+                case when worst = 2 then 'ref_loose' when worst = 3 then 'ref_tail'
+                     when worst = 4 then 'ref_typo' end,
+                case when via is not null and not in_payer then 'other_customer_reference' end,
+                case when via = 'name' then 'customer_by_name'
+                     when via = 'fuzzy' then 'customer_fuzzy' end,
+                case when fx_rate is not null then 'fx' end,
+                case when rid in (select rid from ca_ref_closed)
+                      and not (abs(diff) <= tol or (diff > 0 and diff <= fee_limit))
+                     then 'reference_to_closed_invoice' end,
+                case when worst >= 3 and abs(diff) > tol and not (diff > 0 and diff <= fee_limit)
+                     then 'weak_reference_amount_differs' end
+            ], d -> d is not null) as doubts
+        from s""",
+        # a partial payment of a referenced item is suspicious when another open item of the
+        # payer is exactly the amount received: a mistyped number that named the wrong item
+        f"""update ca_refcase c set doubts = list_append(c.doubts, 'ambiguous_reference')
+        from (
+            select distinct c.rid from ca_refcase c
+            join ca_pgroup g using (rid)
+            join ca_item i on i.group_id = g.group_id and i.currency = c.currency
+            where c.rule = 'ref_partial' and i.iid <> c.big_iid
+              and abs(i.open_amount - c.amt) <= {_tol(policy, 'c.amt', 'c.currency', 'c.fx_rate')}
+        ) x where x.rid = c.rid""",
+        """insert into ca_match
+        select c.rid, r.iid, 1,
+            case when c.rule = 'ref_partial' then c.amt
+                 when r.iid = c.big_iid and c.diff > 0 then i.open_amount - c.diff
+                 else i.open_amount end,
+            case when r.iid = c.big_iid and c.diff > 0 and c.rule <> 'ref_partial'
+                 then c.diff else 0 end,
+            case when r.iid = c.big_iid and c.diff > 0 and c.rule = 'ref_exact'
+                      then 'rounding'
+                 when r.iid = c.big_iid and c.diff > 0 and c.rule = 'ref_tolerance' then 'fee'
+            end,
+            0, null,
+            case when c.rule = 'ref_partial' then c.diff else 0 end,
+            case when c.rule = 'ref_partial' then
+                case when c.disputed then 'dispute'
+                     when c.diff <= c.total * 0.2 then 'deduction' else 'unknown' end
+            end,
+            c.rule, c.doubts, c.via, r.tokens, c.amt, c.currency, c.fx_rate
+        from ca_refcase c join ca_ref r using (rid) join ca_item i using (iid)
+        where c.rule <> 'residual'""",
+        # no reference: the payer's items
+        """create or replace temp table ca_noref as
+        select g.rid, g.group_id, g.via, a.currency, a.amt, a.fx_rate
+        from ca_pgroup g
+        join ca_amt a using (rid)
+        semi join (select distinct group_id, currency from ca_item) c
+             on c.group_id = g.group_id and c.currency = a.currency
+        where g.rid not in (select rid from ca_ref)
+          and g.rid not in (select rid from ca_ref_closed)""",
+        f"""create or replace temp table ca_amount_hits as
+        select n.rid, i.iid, n.via, n.amt, n.currency, n.fx_rate, i.open_amount,
+               count(*) over (partition by n.rid) as n_hits
+        from ca_noref n
+        join ca_item i on i.group_id = n.group_id and i.currency = n.currency
+        where abs(i.open_amount - n.amt) <= {_tol(policy, 'n.amt', 'n.currency', 'n.fx_rate')}""",
+        """insert into ca_match
+        select rid, iid, case when n_hits = 1 then 1
+                              else row_number() over (partition by rid order by iid) end,
+               open_amount, 0, null, 0, null, 0, null, 'amount_unique',
+               list_filter([case when n_hits > 1 then 'equal_amount_twins' end,
+                            case when via = 'name' then 'customer_by_name'
+                                 when via = 'fuzzy' then 'customer_fuzzy' end,
+                            case when fx_rate is not null then 'fx' end], d -> d is not null),
+               via, null, amt, currency, fx_rate
+        from ca_amount_hits""",
+        """create or replace temp table ca_cum as
+        with need as (
+            select distinct group_id from ca_noref
+            where rid not in (select rid from ca_amount_hits)
+        )
+        select i.iid, i.group_id, i.currency, i.open_amount,
+               sum(i.open_amount) over w as cum,
+               row_number() over w as k,
+               count(*) over (partition by i.group_id, i.currency) as n_all
+        from ca_item i semi join need using (group_id)
+        window w as (partition by i.group_id, i.currency order by i.due_date, i.iid
+                     rows unbounded preceding)""",
+        """create or replace temp table ca_prefix as
+        select n.rid, n.via, n.amt, n.currency, n.fx_rate, c.group_id, c.k, c.n_all,
+               count(*) over (partition by n.rid) as n_hits
+        from ca_noref n
+        join ca_cum c on c.group_id = n.group_id and c.currency = n.currency and c.cum = n.amt
+        where n.fx_rate is null and c.k > 1
+          and n.rid not in (select rid from ca_amount_hits)""",
+        """insert into ca_match
+        select p.rid, c.iid, 1, c.open_amount, 0, null, 0, null, 0, null,
+               case when p.k = p.n_all then 'amount_all_open' else 'amount_due_prefix' end,
+               list_filter([case when p.via = 'name' then 'customer_by_name'
+                                 when p.via = 'fuzzy' then 'customer_fuzzy' end],
+                           d -> d is not null),
+               p.via, null, p.amt, p.currency, p.fx_rate
+        from ca_prefix p
+        join ca_cum c on c.group_id = p.group_id and c.currency = p.currency and c.k <= p.k
+        where p.n_hits = 1""",
+    ]
+
+
+# what the Python residual needs, for receipts no set-based rule settled
+RESIDUAL_RECEIPTS = """
+create or replace temp table ca_residual as
+select rid, rid in (select rid from ca_ref_closed) as names_closed from (
+    select rid from ca_ref union select rid from ca_pgroup
+) where rid not in (select rid from ca_match)
+"""
+RESIDUAL_AMOUNTS = """
+select a.rid, a.currency, a.amt, a.fx_rate, r.names_closed
+from ca_amt a join ca_residual r using (rid)
+"""
+RESIDUAL_ITEMS = """
+with r as (
+    select rid, iid, level, tokens, true as referenced, in_payer from ca_ref
+    semi join ca_residual using (rid)
+),
+p as (
+    select g.rid, i.iid, null::integer as level, null as tokens, false as referenced,
+           true as in_payer, g.via,
+           row_number() over (partition by g.rid order by i.due_date, i.iid) as pos
+    from ca_pgroup g semi join ca_residual using (rid)
+    join ca_item i using (group_id)
+)
+select x.rid, x.iid, x.level, x.tokens, x.referenced, x.in_payer, v.via,
+       i.currency, i.open_amount, i.is_disputed
+from (
+    select rid, iid, level, tokens, referenced, in_payer from r
+    union all
+    select rid, iid, level, tokens, referenced, in_payer from p
+    where pos <= {limit} and (rid, iid) not in (select (rid, iid) from r)
+) x
+join ca_item i using (iid)
+left join (select rid, min(via) as via from ca_pgroup group by rid) v using (rid)
+order by x.rid, x.referenced desc, i.due_date, x.iid
+"""

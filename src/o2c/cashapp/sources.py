@@ -1,0 +1,152 @@
+"""The engine's input tables (`ca_receipts`, `ca_items`, `ca_customers`, `ca_aliases`, `ca_fx`)
+from the warehouse (the flow) or from an open-items CSV and a folder of bank files (the CLI)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from o2c.domain.bank_identity import OBSERVATION_RANK, bank_txn_ids, observation_kind
+from o2c.formats import BankFileError, parse, sniff_format
+
+RECEIPT_COLUMNS = ["bank_txn_id", "bank_ref", "account", "currency", "amount", "value_date",
+                   "direction", "is_return", "reverses_bank_txn_id", "counterparty_name",
+                   "counterparty_account", "remittance", "structured_ref"]
+EMPTY_ALIASES = "create or replace temp table ca_aliases (kind VARCHAR, alias_key VARCHAR, " \
+                "customer_id VARCHAR)"
+EMPTY_FX = "create or replace temp table ca_fx (rate_date DATE, from_currency VARCHAR, " \
+           "to_currency VARCHAR, rate DECIMAL(18,10))"
+
+# receipts still to apply: customer credits with no live decision in our journal, and not
+# booked and applied by the ERP already (its receipt carries the bank reference)
+WAREHOUSE_RECEIPTS = """
+create or replace temp table ca_receipts as
+with live as (
+    select distinct bank_txn_id from app.cash_applications a
+    where status in ('auto', 'confirmed', 'proposed')
+      and application_id not in (select reverses_application_id from app.cash_applications
+                                 where reverses_application_id is not null)
+),
+erp_applied as (
+    select distinct r.bank_ref from stg_erp__receipts r
+    semi join stg_erp__receipt_applications a using (receipt_id)
+    where r.bank_ref is not null
+),
+erp_applied_same_day as (
+    -- no bank reference on the ERP receipt: the same amount and currency booked for that day
+    select distinct r.currency, r.amount, r.received_date from stg_erp__receipts r
+    semi join stg_erp__receipt_applications a using (receipt_id)
+)
+select row_number() over (order by b.bank_txn_id)::bigint as rid, b.bank_txn_id, b.bank_ref,
+       b.account, b.entity_id, b.currency, b.amount, b.value_date, b.direction, b.is_return,
+       b.reverses_bank_txn_id, b.counterparty_name, b.counterparty_account, b.remittance,
+       b.structured_ref
+from fct_bank_transactions b
+where b.direction = 'credit' and not b.is_return
+  and b.value_date <= ?
+  and b.bank_txn_id not in (select bank_txn_id from live)
+  and coalesce(b.bank_ref, '') not in (select bank_ref from erp_applied)
+  and (b.currency, b.amount, b.value_date) not in (
+      select (currency, amount, received_date) from erp_applied_same_day)
+"""
+WAREHOUSE_ITEMS = """
+create or replace temp table ca_items as
+select row_number() over (order by invoice_id)::bigint as iid, invoice_id, customer_id,
+       currency, open_amount, issue_date, due_date, has_open_dispute as is_disputed
+from fct_invoices where not is_void
+"""
+WAREHOUSE_CUSTOMERS = """
+create or replace temp table ca_customers as
+select customer_id, name, legal_name, coalesce(group_customer_id, customer_id) as group_id,
+       payer_accounts
+from dim_customers
+"""
+WAREHOUSE_ALIASES = """
+create or replace temp table ca_aliases as
+select kind, alias_key, customer_id from app.customer_aliases
+"""
+WAREHOUSE_FX = """
+create or replace temp table ca_fx as
+select rate_date, from_currency, to_currency, rate from stg_erp__fx_rates
+"""
+
+
+def from_warehouse(con: duckdb.DuckDBPyConnection, as_of) -> None:
+    con.execute(WAREHOUSE_RECEIPTS, [as_of])
+    for sql in (WAREHOUSE_ITEMS, WAREHOUSE_CUSTOMERS, WAREHOUSE_ALIASES, WAREHOUSE_FX):
+        con.execute(sql)
+
+
+OPEN_ITEM_COLUMNS = ("customer_id", "customer_name", "invoice_id", "issue_date", "due_date",
+                     "currency", "open_amount")
+
+
+def read_open_items(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """ca_items and ca_customers from the standalone open-items CSV."""
+    con.execute("create or replace temp table _oi as select * from read_csv(?, header = true, "
+                "all_varchar = true)", [str(path)])
+    have = {r[0] for r in con.execute("describe _oi").fetchall()}
+    missing = [c for c in OPEN_ITEM_COLUMNS if c not in have]
+    if missing:
+        raise ValueError(f"{path}: missing column(s) {', '.join(missing)}; expected "
+                         f"{', '.join(OPEN_ITEM_COLUMNS)} and optionally customer_account")
+    account = "customer_account" if "customer_account" in have else "null"
+    con.execute("""
+        create or replace temp table ca_items as
+        select row_number() over (order by invoice_id)::bigint as iid, invoice_id, customer_id,
+               upper(currency) as currency, cast(open_amount as decimal(19,4)) as open_amount,
+               cast(issue_date as date) as issue_date, cast(due_date as date) as due_date,
+               false as is_disputed
+        from _oi""")
+    con.execute(f"""
+        create or replace temp table ca_customers as
+        select customer_id, min(customer_name) as name, min(customer_name) as legal_name,
+               customer_id as group_id,
+               string_agg(distinct {account}, ';') as payer_accounts
+        from _oi group by customer_id""")
+    con.execute(EMPTY_ALIASES)
+    con.execute(EMPTY_FX)
+
+
+def read_statements(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
+    """ca_receipts from every bank file under `folder`: one row per payment (its best
+    observation), whatever the format. Returns the problems of files that could not be read."""
+    best: dict[str, tuple[int, dict]] = {}
+    problems: list[str] = []
+    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        try:
+            fmt = sniff_format(data)
+            for stmt in parse(data):
+                rank = OBSERVATION_RANK[observation_kind(fmt, stmt.summary.closing is not None)]
+                ids = bank_txn_ids(stmt.transactions)
+                for txn, (txn_id, _) in zip(stmt.transactions, ids, strict=True):
+                    if txn_id in best and best[txn_id][0] >= rank:
+                        continue
+                    best[txn_id] = (rank, {
+                        "bank_txn_id": txn_id, "bank_ref": txn.bank_ref, "account": txn.account,
+                        "currency": txn.currency, "amount": str(txn.amount),
+                        "value_date": txn.value_date or txn.booking_date,
+                        "direction": txn.direction, "is_return": bool(txn.reversal),
+                        "reverses_bank_txn_id": None,
+                        "counterparty_name": txn.counterparty_name,
+                        "counterparty_account": txn.counterparty_account,
+                        "remittance": txn.remittance, "structured_ref": txn.structured_ref})
+        except (BankFileError, ValueError) as exc:
+            problems.append(f"{path}: {exc}")
+    frame = pd.DataFrame([row for _, row in best.values()], columns=RECEIPT_COLUMNS)
+    con.register("_statements", frame)
+    con.execute("""
+        create or replace temp table ca_receipts as
+        select row_number() over (order by bank_txn_id)::bigint as rid, bank_txn_id, bank_ref,
+               account, null::varchar as entity_id, currency,
+               cast(amount as decimal(19,4)) as amount, cast(value_date as date) as value_date,
+               direction, is_return, reverses_bank_txn_id::varchar as reverses_bank_txn_id,
+               counterparty_name::varchar as counterparty_name,
+               counterparty_account::varchar as counterparty_account,
+               remittance::varchar as remittance, structured_ref::varchar as structured_ref
+        from _statements""")
+    con.unregister("_statements")
+    return problems

@@ -1,0 +1,247 @@
+"""The engine's set-based steps, as DuckDB SQL over the input tables `sources` creates:
+
+    ca_receipts(rid, bank_txn_id, currency, amount, value_date, direction, is_return,
+                counterparty_name, counterparty_account, remittance, structured_ref, ...)
+    ca_items(iid, invoice_id, customer_id, currency, open_amount, issue_date, due_date,
+             is_disputed)
+    ca_customers(customer_id, name, legal_name, group_id, payer_accounts)
+    ca_aliases(kind, alias_key, customer_id)     ca_fx(rate_date, from_currency, to_currency, rate)
+
+Every normalisation is the domain's (`o2c.domain.cashapp`), rendered as SQL there.
+"""
+
+from __future__ import annotations
+
+from o2c.domain.cashapp.names import sql_account, sql_name
+from o2c.domain.cashapp.references import (
+    LOOK_ALIKES_FROM,
+    LOOK_ALIKES_TO,
+    MIN_KEY,
+    MIN_TAIL,
+    MIN_TYPO_KEY,
+    sql_canon,
+    sql_has_digit,
+    sql_loose,
+    sql_tail,
+)
+from o2c.domain.money import MINOR_UNITS_NOT_2
+
+_TR = f"'{LOOK_ALIKES_FROM}', '{LOOK_ALIKES_TO}'"
+_DEC = "case " + " ".join(f"when {{c}} = '{k}' then {v}" for k, v in MINOR_UNITS_NOT_2.items()) \
+    + " else 2 end"
+
+
+def decimals(col: str) -> str:
+    return _DEC.format(c=col)
+
+
+def _deletions(expr: str) -> str:
+    return (f"list_append(list_transform(range(1, length({expr}) + 1), "
+            f"i -> substr({expr}, 1, i - 1) || substr({expr}, i + 1)), {expr})")
+
+
+PREPARE = [
+    """create or replace temp table ca_cust as
+    select customer_id, coalesce(group_id, customer_id) as group_id, name, legal_name,
+           payer_accounts
+    from ca_customers""",
+    f"""create or replace temp table ca_item_all as
+    select i.iid, i.invoice_id, i.customer_id, coalesce(c.group_id, i.customer_id) as group_id,
+           i.currency, i.open_amount, i.issue_date, i.due_date, coalesce(i.is_disputed, false)
+           as is_disputed, i.open_amount > 0 as is_open,
+           {sql_canon('i.invoice_id')} as k1, {sql_loose('i.invoice_id')} as k2,
+           {sql_tail('i.invoice_id')} as k3
+    from ca_items i left join ca_cust c using (customer_id)""",
+    "create or replace temp table ca_item as select * from ca_item_all where is_open",
+    f"""create or replace temp table ca_ar as
+    select rid, currency, amount, value_date,
+           {sql_account('counterparty_account')} as acct,
+           {sql_name('counterparty_name')} as nkey
+    from ca_receipts
+    where direction = 'credit' and not coalesce(is_return, false)""",
+    # candidate references: 1-, 2- and 3-word runs that hold a digit
+    f"""create or replace temp table ca_tok as
+    with w as (
+        select rid, string_split_regex(upper(coalesce(remittance, '') || ' ' ||
+                                             coalesce(structured_ref, '')), '[^0-9A-Z]+') as ws
+        from ca_receipts semi join ca_ar using (rid)
+    ),
+    g as (
+        select rid, unnest(list_concat(
+            ws,
+            list_transform(range(1, len(ws)), i -> ws[i] || ws[i + 1]),
+            list_transform(range(1, len(ws) - 1), i -> ws[i] || ws[i + 1] || ws[i + 2])
+        )) as tok
+        from w
+    )
+    select rid, tok, translate(tok, {_TR}) as c, {sql_loose("tok", plain=True)} as l
+    from g
+    where length(tok) >= {MIN_TAIL} and length(tok) <= 40 and {sql_has_digit('tok')}""",
+    # references that name an invoice: the whole number, or without prefix / leading zeros
+    f"""create or replace temp table ca_hit12 as
+    select t.rid, t.tok, i.iid, 1 as level
+    from ca_tok t join ca_item_all i on i.k1 = t.c
+    where length(i.k1) >= {MIN_KEY}
+    union all
+    select t.rid, t.tok, i.iid, 2 as level
+    from ca_tok t join ca_item_all i on i.k2 = t.l
+    where length(t.l) >= {MIN_KEY} and length(i.k2) >= {MIN_KEY}""",
+    # known payer accounts (ERP master data + learned aliases) and names
+    f"""create or replace temp table ca_acct as
+    select distinct acct, customer_id from (
+        select {sql_account('a')} as acct, customer_id
+        from (select customer_id, unnest(string_split(payer_accounts, ';')) as a from ca_cust)
+        union all
+        select alias_key, customer_id from ca_aliases where kind = 'account'
+    ) where acct <> ''""",
+    f"""create or replace temp table ca_cname as
+    select distinct nkey, customer_id from (
+        select customer_id, {sql_name('name')} as nkey from ca_cust
+        union all select customer_id, {sql_name('legal_name')} from ca_cust
+        union all select customer_id, alias_key from ca_aliases where kind = 'name'
+    ) where nkey <> ''""",
+    """create or replace temp table ca_payer as
+    with by_account as (
+        select r.rid, x.customer_id, 'account' as via
+        from ca_ar r join ca_acct x on x.acct = r.acct
+        where r.acct <> ''
+    ),
+    by_name as (
+        select r.rid, x.customer_id, 'name' as via
+        from ca_ar r join ca_cname x on x.nkey = r.nkey
+        where r.nkey <> '' and r.rid not in (select rid from by_account)
+    )
+    select * from by_account union all select * from by_name""",
+]
+
+# receipts a fuzzy name may still identify: no payer, no reference
+FUZZY_CANDIDATES = """
+select r.rid, coalesce(x.counterparty_name, '') as name, coalesce(x.remittance, '') as remittance
+from ca_ar r join ca_receipts x using (rid)
+where r.rid not in (select rid from ca_payer)
+  and r.rid not in (select h.rid from ca_hit12 h join ca_item_all i using (iid) where i.is_open)
+"""
+
+GROUPS = [
+    """create or replace temp table ca_pgroup as
+    select p.rid, c.group_id, min(p.via) as via
+    from ca_payer p join ca_cust c using (customer_id)
+    group by all""",
+    # only the payer's own items for weak references: the running number, one wrong character
+    f"""create or replace temp table ca_hit34 as
+    with r as (
+        select distinct rid, group_id from ca_pgroup
+        where rid not in (select h.rid from ca_hit12 h join ca_item_all i using (iid)
+                          where i.is_open)
+    ),
+    ci as (select r.rid, i.iid, i.k2, i.k3 from r join ca_item i using (group_id)),
+    t as (select * from ca_tok semi join r using (rid)),
+    tails as (
+        select t.rid, t.tok, ci.iid, 3 as level
+        from ci join t on t.rid = ci.rid and ltrim(t.c, '0') = ci.k3
+        where ci.k3 <> '' and regexp_matches(t.tok, '^[0-9]+$')
+    ),
+    idel as (
+        select rid, iid, unnest({_deletions('k2')}) as d from ci
+        where length(k2) >= {MIN_TYPO_KEY}
+    ),
+    tdel as (
+        select rid, tok, unnest({_deletions('l')}) as d from t
+        where length(l) >= {MIN_TYPO_KEY}
+    ),
+    typos as (
+        select distinct tdel.rid, tdel.tok, idel.iid, 4 as level
+        from tdel join idel on idel.rid = tdel.rid and idel.d = tdel.d
+    )
+    select * from tails union all select * from typos""",
+    # the references kept: a token's best invoices, the payer's own preferred; a shorter
+    # token inside a longer one that found an invoice is not a reference of its own
+    """create or replace temp table ca_ref_kept as
+    with h as (
+        select rid, tok, iid, min(level) as level
+        from (select * from ca_hit12 union all select * from ca_hit34)
+        group by all
+    ),
+    tl as (select rid, tok, min(level) as level from h group by rid, tok),
+    covered as (
+        select distinct a.rid, a.tok
+        from tl a join tl b on a.rid = b.rid and length(b.tok) > length(a.tok)
+            and contains(b.tok, a.tok) and b.level <= a.level
+    ),
+    e as (
+        select h.*, i.group_id, i.customer_id, i.is_open,
+               (i.group_id in (select g.group_id from ca_pgroup g where g.rid = h.rid))
+                   as in_payer
+        from h join ca_item_all i using (iid)
+        anti join covered c on c.rid = h.rid and c.tok = h.tok
+    ),
+    best as (
+        select *, rank() over (partition by rid, tok order by in_payer desc, level) as rk,
+               rank() over (partition by rid, tok, is_open order by in_payer desc, level)
+                   as rk_open
+        from e
+    )
+    select *, count(*) over (partition by rid, tok, is_open, rk_open) as n_tok
+    from best where rk = 1 or (is_open and rk_open = 1)""",
+    """create or replace temp table ca_ref as
+    select rid, iid, min(level) as level, bool_or(n_tok > 1) as ambiguous,
+           bool_and(in_payer) as in_payer, string_agg(distinct tok, ' ') as tokens
+    from ca_ref_kept where is_open and rk_open = 1 group by rid, iid""",
+    # receipts naming an invoice that is not open: paid already, or not one we know but
+    # written exactly like our invoice numbers (same letters, same count of digits)
+    """create or replace temp table ca_ref_closed as
+    with shapes as (
+        select distinct regexp_replace(regexp_replace(upper(invoice_id), '[^0-9A-Z]+', '', 'g'),
+                                       '[0-9]', '9', 'g') as shape
+        from ca_item_all
+    ),
+    unknown as (
+        select t.rid, t.tok as named from ca_tok t
+        where length(t.tok) >= 6
+          and regexp_replace(t.tok, '[0-9]', '9', 'g') in (select shape from shapes)
+          and (t.rid, t.tok) not in (select (rid, tok) from ca_ref_kept)
+          and t.rid not in (select rid from ca_hit34)
+    ),
+    closed as (
+        select k.rid, i.invoice_id as named
+        from ca_ref_kept k join ca_item_all i using (iid)
+        where not k.is_open and k.rk = 1
+    )
+    select rid, string_agg(distinct named, ';') as closed_invoices
+    from (select * from closed union all select * from unknown) group by rid""",
+]
+
+# receipt amount in each currency it may settle: as received, or at the value-date rate
+AMOUNTS = f"""
+create or replace temp table ca_amt as
+with need as (
+    select distinct r.rid, i.currency
+    from ca_ref r join ca_item i using (iid)
+    union
+    select distinct g.rid, c.currency
+    from ca_pgroup g join (select distinct group_id, currency from ca_item) c using (group_id)
+),
+fx as (
+    select rate_date, from_currency, to_currency, rate from ca_fx
+    union all
+    select rate_date, to_currency, from_currency, cast(1 / rate as decimal(18, 10))
+    from ca_fx where rate <> 0
+),
+same as (
+    select n.rid, n.currency, a.amount as amt, null::decimal(18, 10) as fx_rate
+    from need n join ca_ar a on a.rid = n.rid and a.currency = n.currency
+),
+other as (
+    select n.rid, n.currency, a.amount, a.value_date, a.currency as from_currency
+    from need n join ca_ar a on a.rid = n.rid and a.currency <> n.currency
+)
+select * from same
+union all
+select o.rid, o.currency,
+       cast(round(cast(o.amount * f.rate as double), {decimals('o.currency')}) as decimal(19, 4))
+           as amt,
+       cast(f.rate as decimal(18, 10)) as fx_rate
+from other o asof join fx f
+  on f.from_currency = o.from_currency and f.to_currency = o.currency
+ and f.rate_date <= o.value_date
+"""

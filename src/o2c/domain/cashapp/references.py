@@ -1,0 +1,148 @@
+"""Invoice references as payers write them, reduced to keys that compare equal.
+
+A payer writes `INV-2025-000123` as `INV 2025 000123`, `inv2025000123`, `2025-000123`,
+`000123`, `INV-2025-OOO123` (OCR), or with one character wrong. Every rule here exists once in
+Python (tested alone) and is mirrored by the engine's SQL through the constants below:
+
+* `canon`: upper case, keep letters and digits, map look-alikes to one glyph
+  (O->0, I/L->1, S->5, B->8): an OCR confusion compares equal.
+* `loose`: `canon` without the leading letters (the prefix) and without leading zeros.
+* `tail`: the last run of digits without leading zeros - weak, used only among the invoices of
+  a customer the payer was already identified as.
+* `deletions`: the key and every key with one character deleted; two keys within one
+  substitution, insertion, deletion or adjacent transposition share a member.
+"""
+
+from __future__ import annotations
+
+import re
+
+LOOK_ALIKES_FROM = "OILSB"
+LOOK_ALIKES_TO = "01158"
+MIN_KEY = 4  # shorter keys carry too little to identify an invoice
+MIN_TYPO_KEY = 6  # one wrong character is only tolerated in keys at least this long
+MIN_TAIL = 3
+
+_NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
+_WORD = re.compile(r"[0-9A-Z]+")
+_LEADING_LETTERS = re.compile(r"^[A-Z]+")
+_LAST_DIGITS = re.compile(r"([0-9]+)[^0-9]*$")
+_TABLE = str.maketrans(LOOK_ALIKES_FROM, LOOK_ALIKES_TO)
+
+
+def canon(text: str) -> str:
+    return _NOT_ALNUM.sub("", text.upper()).translate(_TABLE)
+
+
+def loose(text: str) -> str:
+    """Key without prefix letters and leading zeros; '' when too short to mean anything."""
+    plain = _NOT_ALNUM.sub("", text.upper())
+    key = _LEADING_LETTERS.sub("", plain).translate(_TABLE).lstrip("0")
+    return key if len(key) >= MIN_KEY else ""
+
+
+def tail(invoice_id: str) -> str:
+    """The invoice's running number: its last digits without leading zeros."""
+    found = _LAST_DIGITS.search(invoice_id.upper())
+    key = found.group(1).lstrip("0") if found else ""
+    return key if len(key) >= MIN_TAIL else ""
+
+
+def deletions(key: str) -> set[str]:
+    if len(key) < MIN_TYPO_KEY:
+        return {key}
+    return {key} | {key[:i] + key[i + 1:] for i in range(len(key))}
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    return bool(deletions(a) & deletions(b)) if min(len(a), len(b)) >= MIN_TYPO_KEY else a == b
+
+
+def tokens(remittance: str, max_words: int = 3) -> list[str]:
+    """Candidate references: runs of up to `max_words` adjacent words, each with a digit.
+
+    `INV 2025 000123` yields `INV2025000123` among others, so an id written with spaces is
+    found; the key tables decide which candidates are real invoice numbers.
+    """
+    words = _WORD.findall(remittance.upper())
+    out: list[str] = []
+    for i in range(len(words)):
+        for n in range(1, max_words + 1):
+            gram = "".join(words[i:i + n])
+            if i + n <= len(words) and any(c.isdigit() for c in gram) and len(gram) >= MIN_TAIL:
+                out.append(gram)
+    return out
+
+
+# --- structured references: check digits ----------------------------------------------------
+
+def rf_valid(reference: str) -> bool:
+    """ISO 11649 creditor reference `RFkk...`: mod 97 of the rearranged digits is 1."""
+    ref = _NOT_ALNUM.sub("", reference.upper())
+    if not re.fullmatch(r"RF[0-9]{2}[0-9A-Z]{1,21}", ref):
+        return False
+    digits = "".join(str(int(c, 36)) for c in ref[4:] + ref[:4])
+    return int(digits) % 97 == 1
+
+
+def rf_payload(reference: str) -> str | None:
+    """The creditor's own reference inside a valid RF reference, else None."""
+    ref = _NOT_ALNUM.sub("", reference.upper())
+    return ref[4:] if rf_valid(ref) else None
+
+
+_MOD10 = (0, 9, 4, 6, 8, 2, 7, 1, 3, 5)
+
+
+def mod10_recursive(digits: str) -> int:
+    carry = 0
+    for c in digits:
+        carry = _MOD10[(carry + int(c)) % 10]
+    return (10 - carry) % 10
+
+
+def isr_valid(reference: str) -> bool:
+    """Swiss ISR / QR reference (27 digits): the last digit is the recursive mod-10 check."""
+    ref = re.sub(r"\s+", "", reference)
+    return bool(re.fullmatch(r"[0-9]{2,27}", ref)) and mod10_recursive(ref[:-1]) == int(ref[-1])
+
+
+def isr_payload(reference: str) -> str | None:
+    """The number inside a valid ISR/QR reference, without padding zeros and check digit."""
+    ref = re.sub(r"\s+", "", reference)
+    return ref[:-1].lstrip("0") or None if isr_valid(ref) else None
+
+
+def structured_keys(reference: str | None) -> list[str]:
+    """Keys a structured reference (RF or ISR/QR) contributes, validated by its check digits."""
+    if not reference:
+        return []
+    for payload in (rf_payload(reference), isr_payload(reference)):
+        if payload:
+            return [payload]
+    return [canon(reference)]
+
+
+# --- SQL mirrors (DuckDB): the engine builds its key tables with these ----------------------
+
+def sql_canon(expr: str) -> str:
+    return (f"translate(regexp_replace(upper({expr}), '[^0-9A-Z]+', '', 'g'), "
+            f"'{LOOK_ALIKES_FROM}', '{LOOK_ALIKES_TO}')")
+
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def sql_loose(expr: str, plain: bool = False) -> str:
+    """`loose` in SQL; `plain`: the expression is already upper-case letters and digits."""
+    text = expr if plain else f"regexp_replace(upper({expr}), '[^0-9A-Z]+', '', 'g')"
+    return (f"ltrim(translate(ltrim({text}, '{LETTERS}'), "
+            f"'{LOOK_ALIKES_FROM}', '{LOOK_ALIKES_TO}'), '0')")
+
+
+def sql_has_digit(expr: str) -> str:
+    return f"length(translate({expr}, '0123456789', '')) < length({expr})"
+
+
+def sql_tail(expr: str) -> str:
+    return f"ltrim(regexp_extract(upper({expr}), '([0-9]+)[^0-9]*$', 1), '0')"

@@ -1,0 +1,158 @@
+"""Cash application on a generated company (300 customers, messy remittance), end to end:
+ERP and bank files ingested, dbt built, the engine run on the warehouse, dbt rebuilt.
+
+Measured against the generator's truth on the receipts whose invoices the ERP still shows open.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+from datetime import date, datetime, time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from o2c.adapters.landing import LandedFile, LocalLanding
+from o2c.adapters.warehouse import ensure_schema
+from o2c.cashapp.service import reconcile
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+AS_OF = date(2026, 3, 2)
+DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
+
+
+def _dbt(warehouse: Path, *select: str) -> None:
+    from dbt.cli.main import dbtRunner
+
+    os.environ["O2C_DUCKDB_PATH"] = str(warehouse)
+    args = ["build", "--exclude-resource-type", "unit_test", "--project-dir", str(DBT_PROJECT),
+            "--profiles-dir", str(DBT_PROJECT), "--vars", f'{{"as_of": "{AS_OF}"}}', "-q"]
+    if select:
+        args += ["--select", *select]
+    assert dbtRunner().invoke(args).success
+
+
+def _load(con: duckdb.DuckDBPyConnection, root: Path, prefix: str) -> None:
+    from o2c.ingest.bank import is_bank_file, load_bank_file
+    from o2c.ingest.erp import dataset_of, load_file
+
+    land = LocalLanding(root)
+    for f in land.list(prefix):
+        if prefix == "bank" and is_bank_file(f.key):
+            load_bank_file(con, f, land.read(f.key))
+        elif prefix == "erp" and dataset_of(f.key):
+            load_file(con, f, land.read(f.key))
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("company")
+    subprocess.run([str(Path(sys.executable).with_name("o2c")), "generate", "--customers", "300",
+                    "--seed", "7", "--out", str(out), "--as-of", AS_OF.isoformat()],
+                   check=True, capture_output=True)
+    warehouse = tmp_path_factory.mktemp("wh") / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        ensure_schema(con)
+        _load(con, out, "erp")
+        _load(con, out, "bank")
+    _dbt(warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        at = datetime.combine(AS_OF, time(9))
+        first = reconcile(con, AS_OF, "run-1", truth_dir=out / "truth", decided_at=at)
+        second = reconcile(con, AS_OF, "run-2", decided_at=at)
+    _dbt(warehouse, "stg_app__cash_applications+")
+    return {"out": out, "warehouse": warehouse, "first": first, "second": second}
+
+
+def test_quality_against_truth(world):
+    figures = world["first"].figures
+    engine, baseline = figures["engine"], figures["baseline"]
+    assert engine["receipts"] > 200
+    assert engine["precision"] >= 0.995
+    assert engine["invoice_rate"] >= 0.80
+    assert engine["invoice_rate"] > baseline["invoice_rate"] + 0.4
+    assert all(v == 0 for v in figures["never_auto"].values()), figures["never_auto"]
+
+
+def test_rerun_applies_nothing_twice(world):
+    assert world["first"].added["cash_applications"] > 200
+    assert world["second"].added == {"cash_applications": 0, "cash_exceptions": 0}
+    assert world["second"].reversed == 0
+
+
+def test_bank_payment_shows_paid_before_the_erp_posts_it(world):
+    with duckdb.connect(str(world["warehouse"]), read_only=True) as con:
+        closed = con.execute("""
+            select count(*), count(*) filter (where f.open_amount = 0)
+            from app.cash_applications a join fct_invoices f using (invoice_id)
+            where a.status = 'auto' and a.rule = 'ref_exact' and a.write_off = 0
+              and f.erp_applied = 0 and f.credited = 0
+              and a.application_id not in (select reverses_application_id
+                                           from app.cash_applications
+                                           where reverses_application_id is not null)
+        """).fetchone()
+    assert closed[0] > 50 and closed[0] == closed[1]
+
+
+def test_returned_payment_reverses_and_reopens(world):
+    with duckdb.connect(str(world["warehouse"]), read_only=True) as con:
+        rows = con.execute("""
+            select r.invoice_id, r.cash_applied, f.bank_applied, e.event_type
+            from app.cash_applications r
+            join fct_invoices f using (invoice_id)
+            join app.cash_events e on e.application_id = r.reverses_application_id
+            where r.status = 'reversed'
+        """).fetchall()
+    assert rows, "the generated company returns a few payments"
+    for invoice_id, _amount, bank_applied, event in rows:
+        assert event == "payment_returned"
+        assert bank_applied == 0, invoice_id  # the reversal gave the amount back
+
+
+def _erp_file(key: str, header: list[str], rows: list[list]) -> tuple[LandedFile, bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    data = buffer.getvalue().encode()
+    return LandedFile(key, len(data), hashlib.sha256(data).hexdigest()[:12]), data
+
+
+def test_erp_echo_replaces_our_application(world):
+    from o2c.ingest.erp import load_file
+
+    warehouse = world["warehouse"]
+    with duckdb.connect(str(warehouse)) as con:
+        app = con.execute("""
+            select a.application_id, a.invoice_id, a.customer_id, a.currency, a.cash_applied,
+                   f.entity_id, f.amount
+            from app.cash_applications a join fct_invoices f using (invoice_id)
+            where a.status = 'auto' and a.rule = 'ref_exact' and f.open_amount = 0
+              and f.erp_applied = 0 and f.credited = 0 and a.write_off = 0
+            order by a.application_id limit 1""").fetchone()
+        app_id, invoice_id, customer_id, currency, cash, entity_id, amount = app
+        receipt = "RCT-ECHO-1"
+        for landed, data in (
+            _erp_file("erp/receipts/receipts_echo.csv",
+                      ["receipt_id", "entity_id", "customer_id", "received_date", "currency",
+                       "amount", "bank_ref", "application_id"],
+                      [[receipt, entity_id, customer_id, AS_OF, currency, cash, "", app_id]]),
+            _erp_file("erp/receipt_applications/receipt_applications_echo.csv",
+                      ["receipt_id", "invoice_id", "applied_date", "currency", "applied_amount"],
+                      [[receipt, invoice_id, AS_OF, currency, cash]]),
+        ):
+            assert load_file(con, landed, data).status == "loaded"
+    _dbt(warehouse, "stg_erp__receipts+", "stg_erp__receipt_applications+")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        erp_applied, bank_applied, open_amount = con.execute(
+            "select erp_applied, bank_applied, open_amount from fct_invoices "
+            "where invoice_id = ?", [invoice_id]).fetchone()
+    assert (erp_applied, bank_applied, open_amount) == (cash, 0, 0)

@@ -1,0 +1,29 @@
+"""Payer names: legal forms, accents and punctuation do not matter."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from o2c.domain.cashapp.names import normalise_account, normalise_name, sql_name
+
+
+@pytest.mark.parametrize("bank, erp", [
+    ("MUELLER GMBH", "Mueller GmbH"),
+    ("Müller GmbH & Co. KG", "MULLER"),
+    ("SCHNEIDER BAU GMBH", "Schneider Bau"),
+    ("The Talent Foods Company, Inc.", "Talent Foods Inc."),
+])
+def test_same_company(bank, erp):
+    assert normalise_name(bank) == normalise_name(erp)
+
+
+def test_sql_mirrors_python():
+    con = duckdb.connect()
+    for name in ["Straße Bau AG", "Søren ApS", "Ruiz Ingeniería S.L.", "THE X CO 2"]:
+        assert con.execute(f"select {sql_name('$1')}", [name]).fetchone()[0] == \
+            normalise_name(name)
+
+
+def test_account_without_spaces():
+    assert normalise_account("de89 3704 0044 0532 0130 00") == "DE89370400440532013000"

@@ -1,0 +1,89 @@
+"""The engine never auto-posts: debits, non-AR credits, equal-amount twins without a reference,
+a reference to another customer's invoice. Tiny in-memory cases, one receipt each."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from o2c.cashapp import engine
+
+CUSTOMERS = [("C1", "Schneider Bau", "Schneider Bau GmbH", "C1", "DE11111111111111111111"),
+             ("C2", "Talent Foods", "Talent Foods Inc.", "C2", "US2222222222")]
+ITEMS = [(1, "INV-2025-000101", "C1", "EUR", 500.00), (2, "INV-2025-000102", "C1", "EUR", 750.00),
+         (3, "INV-2025-000103", "C1", "EUR", 750.00), (4, "INV-2025-000201", "C2", "EUR", 320.00)]
+
+
+def run(receipt: dict) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("create temp table ca_customers (customer_id varchar, name varchar, "
+                "legal_name varchar, group_id varchar, payer_accounts varchar)")
+    con.executemany("insert into ca_customers values (?, ?, ?, ?, ?)", CUSTOMERS)
+    con.execute("create temp table ca_items (iid bigint, invoice_id varchar, customer_id varchar,"
+                " currency varchar, open_amount decimal(19,4), issue_date date, due_date date, "
+                "is_disputed boolean)")
+    con.executemany("insert into ca_items values (?, ?, ?, ?, ?, date '2026-01-01', "
+                    "date '2026-02-01', false)", ITEMS)
+    con.execute("create temp table ca_aliases (kind varchar, alias_key varchar, "
+                "customer_id varchar)")
+    con.execute("create temp table ca_fx (rate_date date, from_currency varchar, "
+                "to_currency varchar, rate decimal(18,10))")
+    row = {"rid": 1, "bank_txn_id": "btx_1", "bank_ref": "R1", "account": "DE00HOUSE",
+           "entity_id": None, "currency": "EUR", "value_date": "2026-02-10",
+           "direction": "credit", "is_return": False, "reverses_bank_txn_id": None,
+           "counterparty_name": None, "counterparty_account": None, "remittance": None,
+           "structured_ref": None, **receipt}
+    con.execute("create temp table ca_receipts (rid bigint, bank_txn_id varchar, "
+                "bank_ref varchar, account varchar, entity_id varchar, currency varchar, "
+                "value_date date, direction varchar, is_return boolean, "
+                "reverses_bank_txn_id varchar, counterparty_name varchar, "
+                "counterparty_account varchar, remittance varchar, structured_ref varchar, "
+                "amount decimal(19,4))")
+    columns = ", ".join(f"?::varchar as {k}" for k in row)
+    con.execute(f"insert into ca_receipts by name select {columns}", list(row.values()))
+    engine.match(con)
+    return con
+
+
+def statuses(con) -> list[tuple]:
+    return con.execute("select invoice_id, status from ca_decided order by all").fetchall()
+
+
+def test_exact_reference_from_a_known_account_posts():
+    con = run({"amount": 500, "counterparty_account": "DE11 1111 1111 1111 1111 11",
+               "remittance": "Rechnung INV 2025 000101"})
+    assert statuses(con) == [("INV-2025-000101", "auto")]
+
+
+def test_debit_is_never_applied():
+    con = run({"amount": 500, "direction": "debit", "remittance": "INV-2025-000101"})
+    assert statuses(con) == []
+
+
+def test_non_ar_credit_goes_nowhere():
+    con = run({"amount": 500, "remittance": "CREDIT INTEREST"})
+    assert statuses(con) == []
+    assert con.execute("select reason from ca_exceptions").fetchall() == [
+        ("no_customer_no_reference",)]
+
+
+def test_equal_amount_twins_without_reference_are_proposed():
+    con = run({"amount": 750, "counterparty_account": "DE11111111111111111111"})
+    assert statuses(con) == [("INV-2025-000102", "proposed"), ("INV-2025-000103", "proposed")]
+
+
+def test_reference_to_another_customers_invoice_is_proposed():
+    con = run({"amount": 320, "counterparty_account": "DE11111111111111111111",
+               "remittance": "INV-2025-000201"})
+    assert [s for _, s in statuses(con)] == ["proposed"]
+
+
+@pytest.mark.parametrize("remittance", ["INV-2025-000110", "2025-000110"])
+def test_reference_one_typo_away_posts_only_when_the_amount_agrees(remittance):
+    # 000110 is one character from 000101 (500.00): 500 posts, 480 is only proposed
+    con = run({"amount": 500, "counterparty_account": "DE11111111111111111111",
+               "remittance": remittance})
+    assert statuses(con) == [("INV-2025-000101", "auto")]
+    con = run({"amount": 480, "counterparty_account": "DE11111111111111111111",
+               "remittance": remittance})
+    assert all(s != "auto" for _, s in statuses(con))

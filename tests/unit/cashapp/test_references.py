@@ -1,0 +1,99 @@
+"""Reference normalisation: each way a payer writes an invoice number reaches the same key."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from o2c.domain.cashapp.references import (
+    canon,
+    deletions,
+    isr_valid,
+    loose,
+    mod10_recursive,
+    rf_payload,
+    rf_valid,
+    sql_canon,
+    sql_loose,
+    sql_tail,
+    structured_keys,
+    tail,
+    tokens,
+    within_one_edit,
+)
+
+ISSUED = "INV-2025-000123"
+
+
+@pytest.mark.parametrize("written", [
+    "INV-2025-000123",      # as issued
+    "inv-2025-000123",      # lower case
+    "INV2025000123",        # no separators
+    "INV 2025 000123",      # spaces (joined by the token rule)
+    "INV/2025/000123",
+    "INV-2025-OOO123",      # OCR: O for 0
+    "lNV-2025-000I23",      # OCR: l and I for 1
+])
+def test_full_key_survives_separators_case_and_ocr(written):
+    assert canon("".join(written.split())) == canon(ISSUED)
+
+
+@pytest.mark.parametrize("written", ["2025-000123", "2025000123", "RE-2025-000123",
+                                     "2O25-000123"])
+def test_loose_key_drops_prefix_and_leading_zeros(written):
+    assert loose(written) == loose(ISSUED) == "2025000123"
+
+
+def test_running_number_only_is_the_tail():
+    assert tail(ISSUED) == "123"
+    assert tail("000123") == "123"
+    assert tail("INV-12") == ""  # too short to mean anything
+
+
+@pytest.mark.parametrize("typo", [
+    "2025000132",   # adjacent transposition
+    "2025000124",   # substitution
+    "202500123",    # deletion
+    "20250001233",  # insertion
+])
+def test_one_character_typo_is_within_one_edit(typo):
+    assert within_one_edit(typo, loose(ISSUED))
+
+
+def test_two_typos_are_not():
+    assert not within_one_edit("2025001132", "2025000123")
+
+
+def test_deletion_neighbourhood_is_small_and_skips_short_keys():
+    assert len(deletions("123456")) == 7
+    assert deletions("12345") == {"12345"}
+
+
+def test_tokens_join_words_so_spaced_numbers_are_found():
+    found = tokens("Rechnung INV 2025 000123 + INV 2025 000124")
+    assert "INV2025000123" in found and "INV2025000124" in found
+    assert all(any(c.isdigit() for c in t) for t in found)
+
+
+def test_sql_mirrors_python():
+    con = duckdb.connect()
+    for text in ["INV-2025-000123", "si-2024-OOO5", "RE 2026 001001", "000123", "X"]:
+        c, lo, t = con.execute(
+            f"select {sql_canon('$1')}, {sql_loose('$1')}, {sql_tail('$1')}", [text]).fetchone()
+        assert c == canon(text)
+        assert (lo if len(lo) >= 4 else "") == loose(text)
+        assert (t if len(t) >= 3 else "") == tail(text)
+
+
+def test_rf_creditor_reference_check_digits():
+    assert rf_valid("RF18 5390 0754 7034")
+    assert rf_payload("RF18539007547034") == "539007547034"
+    assert not rf_valid("RF19 5390 0754 7034")
+
+
+def test_isr_qr_reference_check_digit():
+    body = "21000000000313947143000901"
+    ref = body + str(mod10_recursive(body))
+    assert isr_valid(ref)
+    assert not isr_valid(body + str((mod10_recursive(body) + 1) % 10))
+    assert structured_keys(ref) == [body.lstrip("0")]
