@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import duckdb
 import typer
 
-from o2c.adapters import journal
-from o2c.cashapp import engine, sources, store
 from o2c.domain.cashapp.policy import Policy
+
+if TYPE_CHECKING:  # the engine's imports (pandas, duckdb) load when a command runs, not on --help
+    import duckdb
 
 cashapp_app = typer.Typer(help="Cash application: match receipts to open items, review matches.",
                           no_args_is_help=True)
@@ -35,6 +35,10 @@ from ca_exceptions order by bank_ref
 def standalone(open_items: Path, statements: Path, out: Path,
                policy: Policy | None = None) -> dict:
     """The engine on files, in an in-memory database; writes applications.csv, exceptions.csv."""
+    import duckdb
+
+    from o2c.cashapp import engine, sources
+
     con = duckdb.connect()
     sources.read_open_items(con, open_items)
     problems = sources.read_statements(con, statements)
@@ -89,6 +93,9 @@ def decide(con: duckdb.DuckDBPyConnection, application_ids: list[str], decision:
            approver: str, comment: str | None = None, at: datetime | None = None) -> int:
     """Confirm or reject proposals; each decision is a new journal row naming its proposal.
     A confirmation teaches the alias table the payer's account and name."""
+    from o2c.adapters import journal
+    from o2c.cashapp import store
+
     at = (at or datetime.now(UTC)).replace(tzinfo=None)
     open_ids = set(pending(con)["application_id"])
     unknown = [a for a in application_ids if a not in open_ids]
