@@ -10,8 +10,10 @@ import pytest
 DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
 
 
-def dbt_build(db_path: Path, work: Path, as_of: str, *extra: str) -> None:
-    """`dbt build` (models, data and unit tests, snapshot unless `extra` selects) on db_path."""
+def dbt_build(db_path: Path, work: Path, as_of: str, *extra: str,
+              variables: dict | None = None) -> None:
+    """`dbt build` (models, data and unit tests, snapshot unless `extra` selects) on db_path;
+    `variables` are dbt vars besides as_of."""
     from dbt.cli.main import dbtRunner
 
     with pytest.MonkeyPatch.context() as env:
@@ -19,7 +21,8 @@ def dbt_build(db_path: Path, work: Path, as_of: str, *extra: str) -> None:
         result = dbtRunner().invoke([
             "build", "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
             "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
-            "--no-partial-parse", "--quiet", "--vars", json.dumps({"as_of": as_of}), *extra,
+            "--no-partial-parse", "--quiet",
+            "--vars", json.dumps({"as_of": as_of, **(variables or {})}), *extra,
         ])
     assert result.success, f"dbt build failed: {result.exception or result.result}"
 

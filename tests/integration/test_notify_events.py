@@ -12,13 +12,14 @@ gives the same events and a later build (a later as_of) keeps every id it had.
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
+from dbt_runs import dbt_build
+from dbt_runs import rows as query_rows
 
 from o2c.adapters import journal
 from o2c.adapters.schema import all_ddl
@@ -26,7 +27,6 @@ from o2c.contracts.datasets import DATASETS
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
 D = date.fromisoformat
 ERP = {
     "entities": [("E1", "Entity", "EUR", "UTC", "DE", "DE")],
@@ -88,23 +88,12 @@ def add_notify_facts(path: Path) -> None:
 
 
 def build(db_path: Path, work: Path, as_of: str, **variables: object) -> list[dict]:
-    from dbt.cli.main import dbtRunner
-
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("O2C_DUCKDB_PATH", str(db_path))
-        result = dbtRunner().invoke([
-            "build", "--select", "+fct_ar_events", "--exclude", "resource_type:snapshot",
-            "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-            "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
-            "--indirect-selection", "cautious", "--no-partial-parse", "--quiet",
-            "--vars", json.dumps({"as_of": as_of, **variables}),
-        ])
-    assert result.success, f"dbt build failed: {result.exception or result.result}"
+    dbt_build(db_path, work, as_of, "--select", "+fct_ar_events",
+              "--exclude", "resource_type:snapshot", "--indirect-selection", "cautious",
+              variables=variables)
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        cursor = con.execute("select * from main.fct_ar_events order by event_id")
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+        return query_rows(con, "select * from main.fct_ar_events order by event_id")
     finally:
         con.close()
 
