@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-system:  # Debian packages the browser tests need (chromium)
+system:  # Debian packages the tests need: chromium (browser tests), postgresql (stack test)
 	scripts/setup-system.sh
 
 demo: install

@@ -90,7 +90,7 @@ def build(con: duckdb.DuckDBPyConnection, receipts: int, customers: int) -> None
            end as open_amount,
            date '2025-03-01' + cast(k * 9 as integer) as issue_date,
            date '2025-04-01' + cast(k * 9 as integer) as due_date,
-           false as is_disputed
+           false as is_disputed, null::varchar as entity_id
     from range(1, {n_c} + 1) a(c), range(0, 20) b(k)""")
     per = max(receipts // n_c, 1)
     con.execute(f"""

@@ -30,6 +30,11 @@ def _run_id() -> str | None:
 
 
 @task(cache_policy=NO_CACHE)
+def entities_at_work(as_of: date) -> list[str] | None:
+    return run.entities_at_work(Settings(), as_of)
+
+
+@task(cache_policy=NO_CACHE)
 def wait_for_the_days_data(as_of: date) -> None:
     run.check_ready(Settings(), as_of)
 
@@ -65,6 +70,9 @@ def start_review(draft_ids: list[str]) -> str | None:
 @flow(name="draft-reminders", log_prints=True)
 def draft_reminders(as_of: date | None = None, review: bool = True) -> dict:
     as_of = as_of or Settings().today()
+    if entities_at_work(as_of) == []:  # cron fires on weekdays; holidays are the entities'
+        print(f"reminders {as_of}: a holiday for every entity, nothing drafted")
+        return {"as_of": as_of.isoformat(), "drafted": 0, "skipped": "holiday"}
     wait_for_the_days_data(as_of)
     result = draft_and_store(as_of)
     print(f"reminders {as_of}: {result['drafted']} drafted, {result['unchanged']} unchanged, "

@@ -1,4 +1,4 @@
-"""The parent flow: ingest, transform, publish, report — for one explicit `as_of` date."""
+"""The parent flow: ingest, transform, apply cash, publish, report — for one explicit `as_of`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from prefect.artifacts import create_image_artifact, create_markdown_artifact
 
 from flows.ingest_bank import ingest_bank
 from flows.ingest_erp import ingest_erp
+from flows.reconcile import reconcile
 from flows.transform import transform
 from o2c.adapters import warehouse
 from o2c.reporting import aging_markdown, aging_svg_data_uri, read_aging
@@ -37,7 +38,11 @@ def pipeline(as_of: date | None = None) -> dict:
     outcomes = ingest_erp()
     bank_files = ingest_bank()
     transform(as_of)
+    cash = reconcile(as_of, review_proposals=True)
+    # balances read the new applications: only the journal's downstream models rebuild
+    transform(as_of, select=["stg_app__cash_applications+"])
     publish_for_readers()
     aging = report_aging(as_of)
     return {"as_of": as_of.isoformat(), "files": outcomes, "bank_files": bank_files,
+            "cash": {k: cash[k] for k in ("engine", "added", "reversed", "posting_file")},
             "aging": aging}

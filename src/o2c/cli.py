@@ -23,6 +23,9 @@ app.add_typer(server_app, name="server")
 app.add_typer(audit_app, name="audit")
 app.add_typer(record_app, name="record")
 app.add_typer(bank_app, name="bank")
+automations_app = typer.Typer(help="Operational alerts (Prefect automations)",
+                              no_args_is_help=True)
+app.add_typer(automations_app, name="automations")
 outbox_app = typer.Typer(help="Outgoing messages and their states", no_args_is_help=True)
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(credit_app, name="credit")
@@ -84,12 +87,22 @@ def _print_summary(settings: Settings) -> None:
             "select dataset, reason, count(*) n from raw.quarantine group by all "
             "order by n desc limit 5").fetchall()
         rows = read_aging(con)
+        cash = con.execute(
+            "select status, currency, count(distinct bank_txn_id), sum(cash_applied) "
+            "from app.cash_applications where reverses_application_id is null "
+            "group by all order by all").fetchall()
+        unmatched = con.execute("select count(distinct bank_txn_id) from app.cash_exceptions"
+                                ).fetchone()[0]
     typer.echo("\nFiles in the ledger:")
     for status, n, loaded, quarantined in files:
         typer.echo(f"  {status:<9} {n:>4} file(s), {loaded or 0:>9} rows loaded, "
                    f"{quarantined or 0:>6} quarantined")
     for dataset, reason, n in reasons:
         typer.echo(f"  quarantine: {n:>5} × {dataset}: {reason}")
+    typer.echo("\nCash application (bank receipts against open invoices):")
+    for status, currency, n, amount in cash:
+        typer.echo(f"  {status:<9} {n:>5} receipt(s) {currency} {amount:>14,.2f}")
+    typer.echo(f"  unmatched {unmatched:>5} receipt(s) in the exceptions queue")
     typer.echo("\nAR aging (open amounts, document currency):")
     typer.echo(aging_text(rows))
 
@@ -125,15 +138,54 @@ def server_status() -> None:
 
 
 @app.command()
-def deploy() -> None:
+def deploy(activate: Annotated[bool, typer.Option(
+        "--activate", help="Switch on the schedules and triggers (off by default)")] = False,
+) -> None:
     """Register every deployment in prefect.yaml on the local (or configured) server."""
     from o2c.deploy import deploy_all
     from o2c.localserver import use_local_server
 
     settings = Settings()
     use_local_server(settings)
-    deploy_all(settings)
-    typer.echo("deployments registered")
+    for line in deploy_all(settings, activate=activate):
+        typer.echo(line)
+    typer.echo("deployments registered" + ("" if activate else
+                                          "; schedules and triggers off (--activate)"))
+
+
+@app.command()
+def doctor() -> None:
+    """Check every configured connection; exit 1 when one is missing or wrong."""
+    from o2c.doctor import known_secrets, render, run_all
+    from o2c.localserver import use_local_server
+
+    settings = Settings()
+    use_local_server(settings)
+    findings = run_all(settings)
+    for line in render(findings, known_secrets(settings)):
+        typer.echo(line)
+    if any(f.failed for f in findings):
+        raise typer.Exit(1)
+
+
+@automations_app.command("apply")
+def automations_apply(
+    definitions: Annotated[Path | None, typer.Option(
+        help="Automations file (default: infra/automations.yaml)")] = None,
+) -> None:
+    """Create or update the alert automations by name, sending to the team channel."""
+    from o2c import automations
+    from o2c.localserver import use_local_server
+
+    settings = Settings()
+    use_local_server(settings)
+    try:
+        report = automations.apply(settings, definitions or automations.DEFINITIONS)
+    except (LookupError, ValueError) as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(1) from None
+    for line in report:
+        typer.echo(line)
 
 
 @app.command()

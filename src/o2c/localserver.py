@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,10 @@ class Started:
     name: str
     pid: int
     started: str  # /proc start time: tells our process from a later one with the same pid
+
+    @classmethod
+    def of(cls, name: str, pid: int) -> Started:
+        return cls(name, pid, _start_time(pid) or "")
 
     def alive(self) -> bool:
         return _start_time(self.pid) == self.started and not _reap_if_zombie(self.pid)
@@ -91,13 +96,15 @@ def healthy(settings: Settings) -> bool:
         return False
 
 
-def _spawn(settings: Settings, name: str, args: list[str]) -> Started:
+def _spawn(settings: Settings, name: str, args: list[str],
+           extra_env: Mapping[str, str] | None = None) -> Started:
     settings.run_dir.mkdir(parents=True, exist_ok=True)
     log = open(settings.run_dir / f"{name}.log", "ab")  # noqa: SIM115 - the child keeps it
-    env = {**os.environ, **prefect_env(settings), "O2C_HOME": str(settings.home)}
+    env = {**os.environ, **prefect_env(settings), "O2C_HOME": str(settings.home),
+           **(extra_env or {})}
     proc = subprocess.Popen(args, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log,
                             stdin=subprocess.DEVNULL, start_new_session=True)
-    started = Started(name, proc.pid, _start_time(proc.pid) or "")
+    started = Started.of(name, proc.pid)
     _record_path(settings, name).write_text(json.dumps(started.__dict__))
     return started
 
@@ -106,12 +113,16 @@ def _prefect_cli() -> list[str]:
     return [sys.executable, "-m", "prefect"]
 
 
-def start_server(settings: Settings, timeout: float = 90) -> str:
-    """Start the server unless one answers on the port; return what was done."""
+def start_server(settings: Settings, timeout: float = 90,
+                 server_env: Mapping[str, str] | None = None) -> str:
+    """Start the server unless one answers on the port; return what was done.
+
+    `server_env` reaches the server process only (its database URL, its auth string).
+    """
     if healthy(settings):
         return "already running"
     _spawn(settings, "server", [*_prefect_cli(), "server", "start", "--host", "127.0.0.1",
-                                "--port", str(settings.prefect_port)])
+                                "--port", str(settings.prefect_port)], server_env)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if healthy(settings):

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -64,6 +65,29 @@ class Settings(BaseSettings):
         "http://localhost:4200/o2c", description="Base URL of customer and invoice links")
     notify_stale_minutes: float = Field(
         15, description="A delivery still `sending` after this long becomes `unknown`")
+    # CRM sync: AR fields on each customer's CRM account (dim_customers.crm_id)
+    crm_system: Literal["none", "salesforce", "hubspot"] = Field(
+        "none", description="CRM to push AR fields to; none: no CRM sync")
+    crm_base_url: str | None = Field(
+        None, description="Salesforce instance URL, or the HubSpot API base URL (tests: local)")
+    crm_ca_bundle: Path | None = Field(
+        None, description="CA bundle to trust for the CRM's TLS certificate (private CA, tests)")
+    crm_salesforce_session_id: SecretStr | None = Field(
+        None, description="Salesforce access token (with O2C_CRM_BASE_URL)")
+    crm_salesforce_username: str | None = Field(None, description="Salesforce API user")
+    crm_salesforce_password: SecretStr | None = Field(None, description="Its password")
+    crm_salesforce_security_token: SecretStr | None = Field(
+        None, description="Its security token")
+    crm_salesforce_domain: str = Field(
+        "login", description="Salesforce login domain: login, test (sandbox) or a My Domain")
+    crm_salesforce_api_version: str = Field("59.0", description="Salesforce REST API version")
+    crm_hubspot_access_token: SecretStr | None = Field(
+        None, description="HubSpot private app token (crm.objects.companies.write)")
+    crm_field_map_path: Path | None = Field(
+        None, description="YAML field map override (default: src/o2c/crm/fields.yaml)")
+    crm_batch_size: int | None = Field(
+        None, ge=1, description="Records per batch call (default and cap: the API's maximum, "
+                                "200 Salesforce, 100 HubSpot)")
 
     def model_post_init(self, _context: object) -> None:
         self.home = self.home.resolve()
@@ -102,3 +126,33 @@ class Settings(BaseSettings):
 
     def today(self) -> date:
         return datetime.now(ZoneInfo(self.time_zone)).date()
+
+    # Operations: deployment, credentials from Prefect blocks, alerts (infra/README.md).
+    deploy_project_dir: Path | None = Field(
+        None, description="Where the project lives on the workers (unset: this checkout)")
+    aws_credentials_block: str | None = Field(
+        None, description="prefect-aws AwsCredentials block for the landing bucket "
+                          "(unset: the boto3 credential chain)")
+    alerts_slack_webhook_url: SecretStr | None = Field(
+        None, description="Team channel for operational alerts (Prefect automations)")
+    quarantine_spike_rows: int = Field(
+        100, description="Quarantined rows in one ERP load that raise an alert")
+    quarantine_spike_share: float = Field(
+        0.05, description="Share of an ERP load's rows quarantined that raises an alert")
+
+    @model_validator(mode="after")
+    def _secrets_from_blocks_on_use(self) -> Settings:
+        from o2c.secrets import defer_block_references  # `block:` values resolve on first use
+
+        defer_block_references(self)
+        return self
+
+    # Shared warehouse past one machine (infra/README.md, "Scale plan"): raw.* and app.* on
+    # PostgreSQL so several workers can write at once; DuckDB stays the default.
+    warehouse_backend: Literal["duckdb", "postgres"] = Field(
+        "duckdb", description="Where raw.* and app.* live: the DuckDB file or PostgreSQL")
+    postgres_dsn: SecretStr | None = Field(
+        None, description="libpq connection string of the PostgreSQL warehouse "
+                          "(with O2C_WAREHOUSE_BACKEND=postgres)")
+    postgres_dbt_schema: str = Field(
+        "main", description="PostgreSQL schema the dbt models build into")

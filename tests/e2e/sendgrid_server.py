@@ -1,5 +1,6 @@
 """A SendGrid v3 stand-in on 127.0.0.1 for tests: `POST /v3/mail/send` (202 + X-Message-Id,
-or scripted failures) and `GET /v3/suppression/{bounces,invalid_emails,blocks}`."""
+or scripted failures), `GET /v3/suppression/{bounces,invalid_emails,blocks}` and
+`GET /v3/scopes` (the key's permissions)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 API_KEY = "SG.test-key"
+SCOPES = ("mail.send", "suppression.bounces.read", "suppression.invalid_emails.read",
+          "suppression.blocks.read")
 
 
 @dataclass
@@ -20,6 +23,7 @@ class FakeSendGrid:
     requests: list[tuple[str, str]] = field(default_factory=list)  # (method, path)
     script: list[int] = field(default_factory=list)  # statuses for the next sends, then 202
     suppressions: dict[str, list[dict]] = field(default_factory=dict)  # kind -> rows
+    scopes: list[str] = field(default_factory=lambda: list(SCOPES))  # the key's permissions
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def recipients(self) -> list[str]:
@@ -82,6 +86,8 @@ def serve() -> Iterator[FakeSendGrid]:
             kind = path.removeprefix("/v3/suppression/")
             if path.startswith("/v3/suppression/"):
                 self._reply(200, state.suppressions.get(kind, []))
+            elif path == "/v3/scopes":
+                self._reply(200, {"scopes": state.scopes})
             else:
                 self._reply(404, {"errors": [{"message": "not found"}]})
 

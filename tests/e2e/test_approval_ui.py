@@ -68,8 +68,17 @@ def _open_review_form(page, url: str):
 
 
 def _choose(page, dialog, index: int, decision: str) -> None:
-    dialog.locator('button[aria-haspopup="listbox"]').nth(index).click()
-    page.get_by_role("option", name=decision, exact=True).click()
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(3):  # a busy UI re-renders the open list: open it again
+        dialog.locator('button[aria-haspopup="listbox"]').nth(index).click()
+        try:
+            page.get_by_role("option", name=decision, exact=True).click(timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
 
 
 def test_two_approved_one_rejected_in_the_ui_and_exactly_two_sent(tmp_path):

@@ -120,3 +120,24 @@ def test_a_corrected_file_supersedes_the_earlier_version_by_business_key(first_r
     assert (amount, version) == (f"{Decimal(target['amount']):.4f}", 2)
     assert _rows(settings, "select count(*) from fct_invoices where invoice_id = ?",
                  [dropped["invoice_id"]]) == [(0,)]
+
+
+def test_after_a_run_each_owner_is_told_exactly_their_accounts_events(first_run, settings):
+    from flows.notify import notify
+    from o2c.notify.config import go_live
+
+    summary = notify(as_of=AS_OF)
+    assert summary["sent"] > 0
+    since = go_live(settings, AS_OF)
+    events = _rows(settings, "select event_id, customer_id from fct_ar_events "
+                             "where occurred_on >= ? and occurred_on <= ?", [since, AS_OF])
+    owners = {c: {e for e in (a, s, k) if e} for c, a, s, k in _rows(
+        settings, "select customer_id, account_owner_email, csm_email, collector_email "
+                  "from dim_customers")}
+    expected = {(e, r) for e, c in events
+                for r in (owners.get(c) or {settings.notify_team_address})}
+    with warehouse.writer(settings) as con:  # readers see the copy published by pipeline
+        told = set(con.execute("select distinct event_id, recipient from app.notifications "
+                               "where state = 'sent'").fetchall())
+    assert events and told == expected
+    assert notify(as_of=AS_OF).get("sent", 0) == 0  # a re-run tells nobody twice

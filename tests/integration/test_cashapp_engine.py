@@ -27,9 +27,20 @@ DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
 
 
 def _dbt(warehouse: Path, *select: str) -> None:
+    before = os.environ.get("O2C_DUCKDB_PATH")
+    os.environ["O2C_DUCKDB_PATH"] = str(warehouse)
+    try:
+        _invoke_dbt(warehouse, select)
+    finally:  # later tests in the session must not build this warehouse
+        if before is None:
+            os.environ.pop("O2C_DUCKDB_PATH", None)
+        else:
+            os.environ["O2C_DUCKDB_PATH"] = before
+
+
+def _invoke_dbt(warehouse: Path, select: tuple[str, ...]) -> None:
     from dbt.cli.main import dbtRunner
 
-    os.environ["O2C_DUCKDB_PATH"] = str(warehouse)
     args = ["build", "--exclude-resource-type", "unit_test", "--project-dir", str(DBT_PROJECT),
             "--profiles-dir", str(DBT_PROJECT), "--vars", f'{{"as_of": "{AS_OF}"}}', "-q"]
     if select:
@@ -156,3 +167,36 @@ def test_erp_echo_replaces_our_application(world):
             "select erp_applied, bank_applied, open_amount from fct_invoices "
             "where invoice_id = ?", [invoice_id]).fetchone()
     assert (erp_applied, bank_applied, open_amount) == (cash, 0, 0)
+
+
+def test_review_pages_confirm_reject_and_hold_proposals_once(world):
+    from o2c.approval.suspend import Decision
+    from o2c.cashapp import review
+
+    with duckdb.connect(str(world["warehouse"])) as con:
+        before = review.pending(con)
+        every = review.review_items(before)
+        # one item per receipt alternative: all its invoices decided together
+        assert sum(len(i.id.split(";")) for i in every) == len(before)
+        by_receipt = {i.title.split(" · ")[0]: i for i in reversed(every)}
+        items = list(by_receipt.values())  # three different receipts
+        assert len(items) >= 3, "the generated company leaves proposals for a person"
+        at = datetime.combine(AS_OF, time(10))
+        decisions = [Decision(item.id, choice, None, "Ada", None, "checked remittance", at,
+                              "page-1")
+                     for item, choice in zip(items[:3], ("confirm", "reject", "hold"),
+                                             strict=True)]
+        first = review.record_page(con, decisions)
+        again = review.record_page(con, decisions)  # a resumed run re-reads the same page
+        after = set(review.pending(con)["application_id"])
+        confirmed = con.execute(
+            "select count(*), min(decided_by) from app.cash_applications "
+            "where status = 'confirmed'").fetchone()
+
+    decided = set(items[0].id.split(";")) | set(items[1].id.split(";"))
+    assert first == {"confirm": len(items[0].id.split(";")),
+                     "reject": len(items[1].id.split(";"))}
+    assert again == {"confirm": 0, "reject": 0}
+    assert not decided & after
+    assert set(items[2].id.split(";")) <= after  # held: still waiting
+    assert confirmed == (len(items[0].id.split(";")), "Ada")

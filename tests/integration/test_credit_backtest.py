@@ -122,7 +122,7 @@ def test_features_at_issue_do_not_change_when_later_invoices_are_added_or_change
     features = features[pd.to_datetime(features["issue_date"]) < pd.Timestamp(cut)]
     columns = [c for c in features.columns if c.startswith(("prior_", "recent_", "open_",
                                                              "past_due", "max_days",
-                                                             "days_", "last_"))
+                                                             "days_", "last_", "same_"))
                and c not in ("days_late", "days_to_due")]
     a = features[features["invoice_id"].str.startswith("A:")].assign(
         key=lambda f: f["invoice_id"].str[2:]).set_index("key")[columns].sort_index()

@@ -100,7 +100,8 @@ INVOICES = [
 def customer(cust_id, currency, locale, row, file="customers_2026-11-01"):
     return (cust_id, "E1", f"Customer {cust_id}", f"Customer {cust_id} GmbH", "DE", currency,
             locale, 30, D("10000"), f"crm-{cust_id}", f"owner.{cust_id.lower()}@example.com",
-            None, "collector@example.com", None, None, date(2025, 1, 1), fid(file), row)
+            None, "collector@example.com", None, None, date(2025, 1, 1), "salesforce", fid(file),
+            row)
 
 
 CUSTOMERS = [

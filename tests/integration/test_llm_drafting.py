@@ -119,6 +119,21 @@ def serve(behaviour: Callable[[dict, int], Reply], delay: float = 0.0) -> Iterat
             self.end_headers()
             self.wfile.write(data)
 
+        def do_GET(self) -> None:  # noqa: N802 - models.list, for `o2c doctor`
+            if self.headers.get("Authorization") == "Bearer sk-test":
+                status, payload = 200, {"object": "list", "data": [
+                    {"id": "test-model", "object": "model", "created": 0, "owned_by": "o2c"}]}
+            else:
+                status, payload = 401, {"error": {"message": "Incorrect API key provided",
+                                                  "type": "invalid_request_error",
+                                                  "code": "invalid_api_key"}}
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
         def log_message(self, *args: object) -> None:
             pass
 

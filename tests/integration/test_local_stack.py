@@ -52,6 +52,7 @@ def test_demo_runs_the_pipeline_on_a_worker_and_stop_leaves_nothing(tmp_path):
         assert first.returncode == 0, first.stdout + first.stderr
         assert "Completed" in first.stdout
         assert "AR aging" in first.stdout and "Prefect UI:" in first.stdout
+        assert "  auto " in first.stdout, first.stdout  # the pipeline applied cash
         again = _o2c(env, "demo", "--customers", "20")  # re-running is safe
         assert again.returncode == 0, again.stdout + again.stderr
         assert "already generated" in again.stdout

@@ -31,7 +31,8 @@ D = date.fromisoformat
 ERP = {
     "entities": [("E1", "Entity", "EUR", "UTC", "DE", "DE")],
     "customers": [("C1", "E1", "Acme", "Acme GmbH", "DE", "EUR", "de-DE", 30, 1000, "001A",
-                   "owner@x.test", "csm@x.test", "coll@x.test", None, None, D("2025-01-01"))],
+                   "owner@x.test", "csm@x.test", "coll@x.test", None, None, D("2025-01-01"),
+                   "salesforce")],
     "contacts": [("K1", "C1", "billing", "Ann", "ann@acme.test", False)],
     "invoices": [
         ("I1", "E1", "C1", D("2026-09-01"), D("2026-10-01"), "EUR", 1000, "open", None, False,

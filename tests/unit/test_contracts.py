@@ -4,6 +4,7 @@ import pandas as pd
 
 from o2c.contracts.datasets import DATASETS
 from o2c.contracts.erp import validate
+from o2c.ingest.readers import read_extract
 
 HEADER = DATASETS["invoices"].column_names
 
@@ -45,3 +46,20 @@ def test_optional_values_may_be_empty_but_required_ones_may_not():
         "collector_email": "", "parent_customer_id": "", "payer_accounts": "",
         "created_date": "2024-01-01"}]))
     assert checked.reasons.to_dict() == {0: "credit_limit: not_empty"}
+
+
+CUSTOMERS_BEFORE_CRM_SYSTEM = (
+    "customer_id,entity_id,name,legal_name,country,currency,locale,payment_terms_days,"
+    "credit_limit,crm_id,account_owner_email,csm_email,collector_email,parent_customer_id,"
+    "payer_accounts,created_date\n"
+    "C1,E1,Acme,Acme GmbH,DE,EUR,de_DE,30,1000,0015g0000001,,,,,,2024-01-01\n")
+
+
+def test_a_customers_file_from_before_crm_system_still_loads_with_it_empty():
+    frame = read_extract(CUSTOMERS_BEFORE_CRM_SYSTEM.encode(), "csv", DATASETS["customers"])
+    assert frame["crm_system"].tolist() == [""]
+    assert validate("customers", frame).reasons.empty
+    newer = CUSTOMERS_BEFORE_CRM_SYSTEM.replace("created_date\n", "created_date,crm_system\n")
+    newer = newer.replace("2024-01-01\n", "2024-01-01,hubspot\n")
+    frame = read_extract(newer.encode(), "csv", DATASETS["customers"])
+    assert frame["crm_system"].tolist() == ["hubspot"]

@@ -27,6 +27,7 @@ observed as (
         history.issue_date,
         history.due_date,
         history.amount,
+        history.is_paperless,
         coalesce(history.settled_date < points.known_at, false)            as settled_then,
         coalesce(history.settled_date < points.known_at, false) = false
             and history.due_date < points.known_at                          as past_due_then,
@@ -100,6 +101,12 @@ summarised as (
         avg(days_late_then)                                                 as prior_mean_days_late,
         avg(settled_days_late)                                              as prior_settled_mean_days_late,
         max(days_late_then)                                                 as prior_max_days_late,
+        -- the same history split by billing channel and by dispute: a customer that moved to
+        -- e-invoicing, or whose disputed invoices wait, pays differently on each side
+        avg(case when is_paperless then settled_days_late end)              as prior_paperless_mean_days_late,
+        avg(case when not is_paperless then settled_days_late end)          as prior_paper_mean_days_late,
+        avg(case when disputed_then then settled_days_late end)             as prior_disputed_mean_days_late,
+        avg(case when not disputed_then then settled_days_late end)         as prior_undisputed_mean_days_late,
         avg(case when recency <= 5 then case when late_then then 1.0 else 0.0 end end)
                                                                             as recent_late_rate,
         avg(case when recency <= 5 then days_late_then end)                 as recent_mean_days_late,
@@ -139,6 +146,10 @@ final as (
         summarised.prior_mean_days_late,
         summarised.prior_settled_mean_days_late,
         summarised.prior_max_days_late,
+        summarised.prior_paperless_mean_days_late,
+        summarised.prior_paper_mean_days_late,
+        summarised.prior_disputed_mean_days_late,
+        summarised.prior_undisputed_mean_days_late,
         summarised.recent_late_rate,
         summarised.recent_mean_days_late,
         summarised.recent_mean_days_late - summarised.prior_mean_days_late  as days_late_trend,

@@ -21,7 +21,10 @@ invoices as (
 
     select
         history.*,
-        coalesce(history.settled_date <= {{ as_of_date() }}, false) as is_settled
+        coalesce(history.settled_date <= {{ as_of_date() }}, false) as is_settled,
+        history.is_disputed
+            and coalesce(history.disputed_date, history.issue_date) <= {{ as_of_date() }}
+                                                                      as is_disputed_as_of
     from history
 
 ),
@@ -36,9 +39,7 @@ final as (
         invoices.amount,
         {{ dbt.datediff('invoices.issue_date', 'invoices.due_date', 'day') }}      as terms_days,
         invoices.is_paperless,
-        invoices.is_disputed
-            and coalesce(invoices.disputed_date, invoices.issue_date) <= {{ as_of_date() }}
-                                                                                 as is_disputed,
+        invoices.is_disputed_as_of                                                as is_disputed,
         extract(day from invoices.issue_date) >= 25                               as issued_at_month_end,
         extract(month from invoices.issue_date)                                   as issue_month,
         known_then.prior_invoices,
@@ -49,6 +50,15 @@ final as (
         known_then.prior_mean_days_late,
         known_then.prior_settled_mean_days_late,
         known_then.prior_max_days_late,
+        -- the customer's days late on invoices like this one: same channel, same dispute state
+        case
+            when invoices.is_paperless then known_then.prior_paperless_mean_days_late
+            when not invoices.is_paperless then known_then.prior_paper_mean_days_late
+        end                                                                      as same_channel_mean_days_late,
+        case
+            when invoices.is_disputed_as_of then known_then.prior_disputed_mean_days_late
+            else known_then.prior_undisputed_mean_days_late
+        end                                                                      as same_dispute_mean_days_late,
         known_then.recent_late_rate,
         known_then.recent_mean_days_late,
         known_then.days_late_trend,

@@ -49,6 +49,7 @@ final as (
         customers.payment_terms_days,
         customers.credit_limit,
         customers.crm_id,
+        customers.crm_system,
         customers.account_owner_email,
         customers.csm_email,
         customers.collector_email,

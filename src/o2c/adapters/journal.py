@@ -46,6 +46,10 @@ def append(
     recorded_at: datetime | None = None,
 ) -> int:
     """Append the rows whose key is not in the journal yet; return how many were added."""
+    if not isinstance(con, duckdb.DuckDBPyConnection):  # a PostgreSQL warehouse
+        from o2c.adapters import journal_pg
+
+        return journal_pg.append(con, journal_name, rows, recorded_at)
     journal = JOURNALS[journal_name]
     if rows.empty:
         return 0
@@ -117,6 +121,10 @@ class ChainReport:
 
 
 def verify(con: duckdb.DuckDBPyConnection, journal_name: str) -> ChainReport:
+    if not isinstance(con, duckdb.DuckDBPyConnection):  # a PostgreSQL warehouse
+        from o2c.adapters import journal_pg
+
+        return journal_pg.verify(con, journal_name)
     journal = JOURNALS[journal_name]
     columns = _content_columns(con, journal)
     cursor = con.execute(

@@ -85,11 +85,8 @@ def open_landing(settings: Settings) -> LandingZone:
     """The landing zone named by O2C_LANDING_URL: `s3://bucket/prefix` or a folder."""
     url = settings.landing_url
     if url.startswith("s3://"):
-        import boto3  # only needed when the zone is on S3
+        from o2c.adapters.aws import s3_client
 
         parsed = urlparse(url)
-        client = boto3.client(
-            "s3", endpoint_url=settings.s3_endpoint_url, region_name=settings.aws_region
-        )
-        return S3Landing(parsed.netloc, parsed.path, client)
+        return S3Landing(parsed.netloc, parsed.path, s3_client(settings))
     return LocalLanding(Path(url))

@@ -124,6 +124,12 @@ def raw_table_ddl(dataset: Dataset) -> str:
     return f"create table if not exists raw.{dataset.name} (\n    {cols},\n    {LINEAGE_COLUMNS}\n)"
 
 
+def added_column_ddl(dataset: Dataset) -> list[str]:
+    """Columns a contract gained after its table was first created: added to older warehouses."""
+    return [f"alter table raw.{dataset.name} add column if not exists {c.name} {SQL_TYPES[c.type]}"
+            for c in dataset.columns if c.added_later]
+
+
 @dataclass(frozen=True)
 class Journal:
     """An append-only, hash-chained table: `key` is the deterministic row id."""
@@ -240,6 +246,20 @@ JOURNALS: dict[str, Journal] = {
     state VARCHAR NOT NULL,
     detail VARCHAR,
     run_id VARCHAR"""),
+        # what a CRM acknowledged (or refused) per account and field: the next push sends only
+        # fields whose value differs from the latest acknowledged one
+        Journal("crm_sync", "crm_sync_event_id", """
+    crm_sync_event_id VARCHAR NOT NULL,
+    crm_system VARCHAR NOT NULL,
+    crm_account_id VARCHAR NOT NULL,
+    crm_field VARCHAR NOT NULL,
+    field VARCHAR NOT NULL,
+    customer_id VARCHAR NOT NULL,
+    value VARCHAR,
+    state VARCHAR NOT NULL,
+    follows_event_id VARCHAR,
+    detail VARCHAR,
+    run_id VARCHAR"""),
         # what cash application learned: a payer account or name that belongs to a customer
         Journal("customer_aliases", "alias_id", """
     alias_id VARCHAR NOT NULL,
@@ -308,6 +328,7 @@ def all_ddl() -> list[str]:
     statements = ["create schema if not exists raw", "create schema if not exists app",
                   FILE_LEDGER_DDL, DELIVERIES_DDL, QUARANTINE_DDL]
     statements += [raw_table_ddl(d) for d in DATASETS.values()]
+    statements += [ddl for d in DATASETS.values() for ddl in added_column_ddl(d)]
     statements += [BANK_STATEMENTS_DDL, BANK_TRANSACTIONS_DDL]
     statements += [j.ddl() for j in JOURNALS.values()]
     return statements

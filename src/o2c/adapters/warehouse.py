@@ -47,9 +47,15 @@ def _in_prefect_run() -> bool:
     return FlowRunContext.get() is not None
 
 
-@cache
 def ensure_concurrency_limit(name: str, slots: int = 1) -> None:
     """Create the global concurrency limit on the Prefect server if it is missing."""
+    from prefect.settings import PREFECT_API_URL
+
+    _ensure_limit_on(PREFECT_API_URL.value(), name, slots)
+
+
+@cache  # once per server: a process may talk to several (tests, a stack and the demo)
+def _ensure_limit_on(api_url: str | None, name: str, slots: int) -> None:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
     from prefect.exceptions import ObjectNotFound
@@ -82,6 +88,12 @@ def writer_slot(settings: Settings) -> Iterator[None]:
 @contextmanager
 def writer(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived write connection with the schema ensured; closed (checkpointed) on exit."""
+    if settings.warehouse_backend == "postgres":  # shared database: no single-writer slot
+        from o2c.adapters import warehouse_pg
+
+        with warehouse_pg.writer(settings) as conn:
+            yield conn  # type: ignore[misc]
+        return
     with writer_slot(settings):
         con = duckdb.connect(str(settings.warehouse_path))
         try:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from o2c.cashapp import review
 from o2c.domain.cashapp.policy import Policy
-
-if TYPE_CHECKING:  # the engine's imports (pandas, duckdb) load when a command runs, not on --help
-    import duckdb
 
 cashapp_app = typer.Typer(help="Cash application: match receipts to open items, review matches.",
                           no_args_is_help=True)
@@ -68,62 +65,6 @@ def run_command(
     typer.echo(", ".join(f"{k}: {v}" for k, v in result.items()) + f" -> {out}")
 
 
-PENDING = """
-with decided as (
-    select json_extract_string(evidence, '$.decides') as decided_id, bank_txn_id
-    from app.cash_applications where status in ('confirmed', 'rejected')
-)
-select application_id, bank_txn_id, receipt_ref, invoice_id, customer_id, currency,
-       cash_applied, confidence, rule, evidence
-from app.cash_applications p
-where status = 'proposed'
-  and application_id not in (select decided_id from decided where decided_id is not null)
-  and bank_txn_id not in (select d.bank_txn_id from decided d
-                          join app.cash_applications c on c.application_id = d.decided_id
-                          where c.status = 'confirmed')
-order by confidence desc, bank_txn_id, application_id
-"""
-
-
-def pending(con: duckdb.DuckDBPyConnection):
-    return con.execute(PENDING).df()
-
-
-def decide(con: duckdb.DuckDBPyConnection, application_ids: list[str], decision: str,
-           approver: str, comment: str | None = None, at: datetime | None = None) -> int:
-    """Confirm or reject proposals; each decision is a new journal row naming its proposal.
-    A confirmation teaches the alias table the payer's account and name."""
-    from o2c.adapters import journal
-    from o2c.cashapp import store
-
-    at = (at or datetime.now(UTC)).replace(tzinfo=None)
-    open_ids = set(pending(con)["application_id"])
-    unknown = [a for a in application_ids if a not in open_ids]
-    if unknown:
-        raise ValueError(f"not a pending proposal: {', '.join(unknown)} "
-                         "(see `o2c cashapp proposals`)")
-    status = {"confirm": "confirmed", "reject": "rejected"}[decision]
-    rows = con.execute(f"""
-        select {store.sql_stable_id('app', 'application_id', '?')} as application_id,
-               bank_txn_id, receipt_ref, invoice_id, customer_id, currency, cash_applied,
-               write_off, write_off_reason, discount, discount_reason, confidence, rule,
-               json_merge_patch(evidence, json_object('decides', application_id,
-                                                      'comment', ?)) as evidence,
-               ? as status,
-               case when ? = 'rejected' then application_id end as reverses_application_id,
-               ? as decided_by, ?::timestamp as decided_at, ? as run_id
-        from app.cash_applications
-        where status = 'proposed' and application_id in (select unnest(?::varchar[]))
-    """, [status, comment, status, status, approver, at, f"review-{approver}",
-          application_ids]).df()
-    added = journal.append(con, "cash_applications", rows, at)
-    if status == "confirmed" and con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_name = 'fct_bank_transactions'").fetchone()[0]:
-        store.learn_aliases(con, f"review-{approver}", at, by=approver)
-    return added
-
-
 def _writer():
     from o2c.adapters import warehouse
     from o2c.settings import Settings
@@ -135,7 +76,7 @@ def _writer():
 def proposals_command(limit: Annotated[int, typer.Option(help="Rows to show")] = 50) -> None:
     """Pending proposals, best first."""
     with _writer() as con:
-        frame = pending(con)
+        frame = review.pending(con)
     if frame.empty:
         typer.echo("no pending proposals")
         return
@@ -153,7 +94,7 @@ def confirm_command(application_ids: list[str],
                     comment: Annotated[str | None, typer.Option()] = None) -> None:
     """Confirm proposals: they apply, and the payer's account/name is learned."""
     with _writer() as con:
-        added = decide(con, application_ids, "confirm", approver, comment)
+        added = review.decide(con, application_ids, "confirm", approver, comment)
     typer.echo(f"confirmed {added}")
 
 
@@ -163,5 +104,5 @@ def reject_command(application_ids: list[str],
                    comment: Annotated[str | None, typer.Option()] = None) -> None:
     """Reject proposals: they never apply."""
     with _writer() as con:
-        added = decide(con, application_ids, "reject", approver, comment)
+        added = review.decide(con, application_ids, "reject", approver, comment)
     typer.echo(f"rejected {added}")

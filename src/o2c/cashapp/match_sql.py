@@ -9,7 +9,7 @@ Results land in `ca_match`, one row per receipt, alternative and item (iid null:
 from __future__ import annotations
 
 from o2c.cashapp.sql import decimals
-from o2c.domain.cashapp.policy import Policy
+from o2c.domain.cashapp.policy import REMITTANCE_LIMIT, Policy
 
 MATCH_COLUMNS = """
     rid BIGINT, iid BIGINT, alternative INTEGER, cash_applied DECIMAL(19,4),
@@ -73,8 +73,14 @@ def statements(policy: Policy) -> list[str]:
                 case when rid in (select rid from ca_ref_closed)
                       and not (abs(diff) <= tol or (diff > 0 and diff <= fee_limit))
                      then 'reference_to_closed_invoice' end,
-                case when worst >= 3 and abs(diff) > tol and not (diff > 0 and diff <= fee_limit)
-                     then 'weak_reference_amount_differs' end
+                -- with no payer known, only an agreeing amount confirms whose invoice it is
+                case when via is null and abs(diff) > tol
+                          and not (diff > 0 and diff <= fee_limit)
+                     then 'unknown_payer_amount_differs' end,
+                case when abs(diff) <= tol or worst < 3 then null
+                     when diff > 0 and diff <= fee_limit then 'weak_reference_fee'
+                     when worst >= 4 then 'weak_reference_amount_differs'
+                     else 'tail_reference_partial' end
             ], d -> d is not null) as doubts
         from s""",
         # a partial payment of a referenced item is suspicious when another open item of the
@@ -171,9 +177,10 @@ select rid, rid in (select rid from ca_ref_closed) as names_closed from (
     select rid from ca_ref union select rid from ca_pgroup
 ) where rid not in (select rid from ca_match)
 """
-RESIDUAL_AMOUNTS = """
-select a.rid, a.currency, a.amt, a.fx_rate, r.names_closed
-from ca_amt a join ca_residual r using (rid)
+RESIDUAL_AMOUNTS = f"""
+select a.rid, a.currency, a.amt, a.fx_rate, r.names_closed,
+       length(coalesce(x.remittance, '')) >= {REMITTANCE_LIMIT} as truncated
+from ca_amt a join ca_residual r using (rid) join ca_receipts x using (rid)
 """
 RESIDUAL_ITEMS = """
 with r as (

@@ -41,6 +41,7 @@ class Receipt:
     rid: int
     via: str | None
     names_closed: bool = False
+    truncated: bool = False  # the remittance was cut at its field's length
     amounts: dict[str, tuple[Decimal, Decimal | None]] = field(default_factory=dict)
     items: list[Item] = field(default_factory=list)
 
@@ -128,8 +129,10 @@ def settle(r: Receipt, policy: Policy) -> list[dict]:
             doubts = ref_doubts([candidates[k] for k in found.solutions[0]])
             if rule == "amount_subset":  # the remittance named items that do not fit
                 doubts = list(base) + (["mixed_levels"] if refs else [])
-            elif any(candidates[k].level in (3, 4) for k in found.solutions[0]) and below > tol:
-                doubts.append("weak_reference_amount_differs")
+            elif below > tol and any(candidates[k].level in (3, 4) for k in found.solutions[0]):
+                # one typo and a short amount are two doubts about the same item: propose
+                doubts.append("weak_reference_amount_differs" if any(
+                    candidates[k].level == 4 for k in found.solutions[0]) else "weak_reference_fee")
             if not found.exhausted:
                 doubts.append("ambiguous_subset" if len(found.solutions) > 1
                               else "budget_exhausted")
@@ -145,7 +148,9 @@ def settle(r: Receipt, policy: Policy) -> list[dict]:
             if rest > 0 and others:
                 found = _search(others, rest, tol, tol, scale, policy)
                 if found.solutions:
-                    doubts = ref_doubts(refs) + ["mixed_levels"]
+                    # a cut-off remittance names the first items only: the rest is expected
+                    doubts = ref_doubts(refs) + [
+                        "truncated_remittance" if r.truncated else "mixed_levels"]
                     if not found.unique:
                         doubts.append("ambiguous_subset")
                     chosen = refs + [others[k] for k in found.solutions[0]]
@@ -154,6 +159,8 @@ def settle(r: Receipt, policy: Policy) -> list[dict]:
         total = sum((i.open_amount for i in refs), Decimal(0))
         if total < amt and amt - total <= total * policy.tolerances.overpay_max_percent:
             doubts = ref_doubts(refs) + (["reference_to_closed_invoice"] if r.names_closed else [])
+            if not r.via:  # nobody known pays more than the items named: whose invoices?
+                doubts.append("unknown_payer_amount_differs")
             if any(i.level in (3, 4) for i in refs):
                 doubts.append("weak_reference_amount_differs")
             if others:  # the excess may pay one of them, under a mistyped number
@@ -178,8 +185,9 @@ def settle(r: Receipt, policy: Policy) -> list[dict]:
 def load(con: duckdb.DuckDBPyConnection, policy: Policy) -> list[Receipt]:
     con.execute(RESIDUAL_RECEIPTS)
     receipts: dict[int, Receipt] = {}
-    for rid, ccy, amt, fx, closed in con.execute(RESIDUAL_AMOUNTS).fetchall():
-        receipts.setdefault(rid, Receipt(rid, None, bool(closed))).amounts[ccy] = (amt, fx)
+    for rid, ccy, amt, fx, closed, truncated in con.execute(RESIDUAL_AMOUNTS).fetchall():
+        receipts.setdefault(rid, Receipt(rid, None, bool(closed), bool(truncated))
+                            ).amounts[ccy] = (amt, fx)
     query = RESIDUAL_ITEMS.format(limit=policy.subset_max_candidates)
     grouped: dict[int, list[Item]] = defaultdict(list)
     via: dict[int, str | None] = {}

@@ -54,7 +54,7 @@ where b.direction = 'credit' and not b.is_return
 WAREHOUSE_ITEMS = """
 create or replace temp table ca_items as
 select row_number() over (order by invoice_id)::bigint as iid, invoice_id, customer_id,
-       currency, open_amount, issue_date, due_date, has_open_dispute as is_disputed
+       currency, open_amount, issue_date, due_date, has_open_dispute as is_disputed, entity_id
 from fct_invoices where not is_void
 """
 WAREHOUSE_CUSTOMERS = """
@@ -98,7 +98,7 @@ def read_open_items(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         select row_number() over (order by invoice_id)::bigint as iid, invoice_id, customer_id,
                upper(currency) as currency, cast(open_amount as decimal(19,4)) as open_amount,
                cast(issue_date as date) as issue_date, cast(due_date as date) as due_date,
-               false as is_disputed
+               false as is_disputed, null::varchar as entity_id
         from _oi""")
     con.execute(f"""
         create or replace temp table ca_customers as

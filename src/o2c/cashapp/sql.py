@@ -3,7 +3,7 @@
     ca_receipts(rid, bank_txn_id, currency, amount, value_date, direction, is_return,
                 counterparty_name, counterparty_account, remittance, structured_ref, ...)
     ca_items(iid, invoice_id, customer_id, currency, open_amount, issue_date, due_date,
-             is_disputed)
+             is_disputed, entity_id)
     ca_customers(customer_id, name, legal_name, group_id, payer_accounts)
     ca_aliases(kind, alias_key, customer_id)     ca_fx(rate_date, from_currency, to_currency, rate)
 
@@ -48,7 +48,7 @@ PREPARE = [
     f"""create or replace temp table ca_item_all as
     select i.iid, i.invoice_id, i.customer_id, coalesce(c.group_id, i.customer_id) as group_id,
            i.currency, i.open_amount, i.issue_date, i.due_date, coalesce(i.is_disputed, false)
-           as is_disputed, i.open_amount > 0 as is_open,
+           as is_disputed, i.open_amount > 0 as is_open, i.entity_id,
            {sql_canon('i.invoice_id')} as k1, {sql_loose('i.invoice_id')} as k2,
            {sql_tail('i.invoice_id')} as k3
     from ca_items i left join ca_cust c using (customer_id)""",
@@ -114,12 +114,12 @@ PREPARE = [
     select * from by_account union all select * from by_name""",
 ]
 
-# receipts a fuzzy name may still identify: no payer, no reference
+# receipts a fuzzy name may still identify: no payer by account or exact name (a reference
+# alone does not say who pays: a payer known by name tells a mistyped number from another's)
 FUZZY_CANDIDATES = """
 select r.rid, coalesce(x.counterparty_name, '') as name, coalesce(x.remittance, '') as remittance
 from ca_ar r join ca_receipts x using (rid)
 where r.rid not in (select rid from ca_payer)
-  and r.rid not in (select h.rid from ca_hit12 h join ca_item_all i using (iid) where i.is_open)
 """
 
 GROUPS = [
@@ -165,20 +165,27 @@ GROUPS = [
     tl as (select rid, tok, min(level) as level from h group by rid, tok),
     covered as (
         select distinct a.rid, a.tok
-        from tl a join tl b on a.rid = b.rid and length(b.tok) > length(a.tok)
-            and contains(b.tok, a.tok) and b.level <= a.level
+        from tl a join tl b on a.rid = b.rid and a.tok <> b.tok
+        where (length(b.tok) > length(a.tok) and contains(b.tok, a.tok) and b.level <= a.level)
+           -- "INV 2025-000422": the run with the stray word is looser than the number alone
+           or (length(b.tok) < length(a.tok) and contains(a.tok, b.tok) and b.level < a.level)
     ),
     e as (
         select h.*, i.group_id, i.customer_id, i.is_open,
                (i.group_id in (select g.group_id from ca_pgroup g where g.rid = h.rid))
-                   as in_payer
+                   as in_payer,
+               -- an account collects for its own legal entity's invoices first
+               coalesce(i.entity_id = r.entity_id, false) as in_entity
         from h join ca_item_all i using (iid)
+        join ca_receipts r using (rid)
         anti join covered c on c.rid = h.rid and c.tok = h.tok
     ),
     best as (
-        select *, rank() over (partition by rid, tok order by in_payer desc, level) as rk,
-               rank() over (partition by rid, tok, is_open order by in_payer desc, level)
-                   as rk_open
+        select *,
+               rank() over (partition by rid, tok order by in_payer desc, in_entity desc, level)
+                   as rk,
+               rank() over (partition by rid, tok, is_open
+                            order by in_payer desc, in_entity desc, level) as rk_open
         from e
     )
     select *, count(*) over (partition by rid, tok, is_open, rk_open) as n_tok

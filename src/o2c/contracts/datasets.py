@@ -19,6 +19,7 @@ class Column:
     name: str
     type: ColumnType
     required: bool = True  # False: the column must exist, but values may be empty
+    added_later: bool = False  # files written before it was added lack it: read as empty
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,15 @@ class Dataset:
 
 
 def _cols(spec: str) -> tuple[Column, ...]:
-    """'name:type' pairs, a trailing '?' marks an optional value."""
+    """'name:type' pairs; a trailing '?' marks an optional value, '?+' a column added later
+    (optional, and older files without it stay valid)."""
     out = []
     for item in spec.split():
         name, typ = item.split(":")
-        out.append(Column(name, typ.rstrip("?"), required=not typ.endswith("?")))  # type: ignore[arg-type]
+        added_later = typ.endswith("?+")
+        typ = typ.removesuffix("+")
+        out.append(Column(name, typ.rstrip("?"), required=not typ.endswith("?"),  # type: ignore[arg-type]
+                          added_later=added_later))
     return tuple(out)
 
 
@@ -61,7 +66,7 @@ DATASETS: dict[str, Dataset] = {
                   "currency:text locale:text payment_terms_days:int credit_limit:money "
                   "crm_id:text? account_owner_email:text? csm_email:text? "
                   "collector_email:text? parent_customer_id:text? payer_accounts:text? "
-                  "created_date:date"),
+                  "created_date:date crm_system:text?+"),
         ),
         Dataset(
             "contacts", ("contact_id",), "snapshot",

@@ -141,7 +141,8 @@ def _row_check(later: str, earlier: str, name: str) -> pa.Check:
 def schema_for(dataset: Dataset) -> pa.DataFrameSchema:
     rules = _RULES.get(dataset.name, {})
     columns = {
-        c.name: pa.Column(str, _type_checks(c) + rules.get(c.name, []), nullable=False)
+        c.name: pa.Column(str, _type_checks(c) + rules.get(c.name, []), nullable=False,
+                          required=not c.added_later)
         for c in dataset.columns
     }
     row_checks = [_row_check(*rule) for rule in _ROW_RULES.get(dataset.name, [])]

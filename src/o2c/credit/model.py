@@ -2,7 +2,8 @@
 
 Trained on the company's own history, time-ordered only: rows are invoices whose outcome was
 fully known at the training cutoff (due before it: settled, or unpaid and so late); the last
-20% of them by issue date calibrate the probabilities (isotonic, or sigmoid under 1,000 rows).
+20% of them by issue date choose the classifier (gradient boosting or logistic regression,
+o2c.credit.classifiers) and calibrate its probabilities (isotonic, or sigmoid under 1,000 rows).
 The days-late regressor learns from the invoices settled by the cutoff (absolute error, as MAE
 is what it is judged on).
 
@@ -23,22 +24,28 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from o2c.credit.classifiers import (
+    BOOSTING_PARAMS,
+    CANDIDATES,
+    LOGISTIC_PARAMS,
+    MIN_GAIN,
+    choose,
+)
+
 SMOOTHING = 2.0  # pseudo-invoices of population behaviour added to each customer's history
 FEATURES: tuple[str, ...] = (
     "terms_days", "log_amount", "amount_to_prior_mean", "is_paperless", "is_disputed",
     "issued_at_month_end", "prior_invoices", "prior_outcomes", "late_rate_smoothed",
     "days_late_smoothed", "prior_late_rate", "prior_undisputed_late_rate",
-    "prior_mean_days_late", "prior_max_days_late",
+    "prior_mean_days_late", "prior_max_days_late", "same_channel_mean_days_late",
+    "same_dispute_mean_days_late",
     "recent_late_rate", "recent_mean_days_late", "days_late_trend", "last_days_late",
     "prior_dispute_rate", "prior_partial_rate", "open_invoices_then", "past_due_invoices_then",
     "max_days_past_due_then", "past_due_share_then", "short_paid_open_then",
     "open_amount_to_prior_mean", "days_since_last_invoice", "customer_tenure_days",
     "invoices_last_90d",
 )
-CLASSIFIER_PARAMS = {"max_iter": 100, "learning_rate": 0.05, "max_leaf_nodes": 7,
-                     "min_samples_leaf": 40, "l2_regularization": 1.0, "early_stopping": False,
-                     "random_state": 0}
-REGRESSOR_PARAMS = {**CLASSIFIER_PARAMS, "loss": "absolute_error"}
+REGRESSOR_PARAMS = {**BOOSTING_PARAMS, "loss": "absolute_error"}
 CALIBRATION_SHARE = 0.2
 
 
@@ -121,6 +128,8 @@ class CreditModel:
     trained_to: date
     rows: int
     features: tuple[str, ...] = FEATURES
+    classifier_kind: str = "gradient_boosting"
+    candidate_auc: dict[str, float] = field(default_factory=dict)  # on the calibration slice
     typical: dict[str, float] = field(default_factory=dict)  # training medians
     use_model_p: bool = True
     use_model_days: bool = True
@@ -182,7 +191,7 @@ def fit(train: pd.DataFrame, trained_to: date) -> CreditModel:
     known = design(labelled, population).notna().any()
     features = tuple(f for f in FEATURES if known[f])
     with threadpool_limits(1):  # deterministic and quick on a busy machine
-        classifier, calibrator = _fit_classifier(labelled, population, features)
+        kind, classifier, calibrator, aucs = _fit_classifier(labelled, population, features)
         settled = labelled[labelled["days_late"].notna()]
         regressor = None
         if len(settled) >= 50:
@@ -190,17 +199,17 @@ def fit(train: pd.DataFrame, trained_to: date) -> CreditModel:
             regressor.fit(design(settled, population, features),
                           settled["days_late"].astype(float))
     model = CreditModel(population, classifier, calibrator, regressor, trained_to,
-                        rows=len(labelled), features=features,
+                        rows=len(labelled), features=features, classifier_kind=kind,
+                        candidate_auc=aucs,
                         typical=design(labelled, population, features).median().to_dict())
     model.version = model_version(labelled, trained_to)
     return model
 
 
-def _fit_classifier(labelled: pd.DataFrame, population: Population,
-                    features: tuple[str, ...]) -> tuple[object, object]:
-    """The classifier on all rows; its calibrator from a twin fitted on the earlier 80% and
-    scored on the later 20% (time-ordered: the calibration slice is never trained on)."""
-    from sklearn.ensemble import HistGradientBoostingClassifier
+def _fit_classifier(labelled: pd.DataFrame, population: Population, features: tuple[str, ...]
+                    ) -> tuple[str, object, object, dict[str, float]]:
+    """Candidates fitted on the earlier 80% and judged on the later 20% (time-ordered: the slice
+    is never trained on); the chosen one is calibrated on that slice, then refitted on all rows."""
     from sklearn.isotonic import IsotonicRegression
     from sklearn.linear_model import LogisticRegression
 
@@ -209,9 +218,8 @@ def _fit_classifier(labelled: pd.DataFrame, population: Population,
     early, late = labelled.iloc[:split], labelled.iloc[split:]
     if y.iloc[:split].nunique() < 2 or y.iloc[split:].nunique() < 2:
         early, late = labelled, labelled  # too few of one class to hold a slice out
-    twin = HistGradientBoostingClassifier(**CLASSIFIER_PARAMS)
-    twin.fit(design(early, population, features), y.loc[early.index])
-    raw = twin.predict_proba(design(late, population, features))[:, 1]
+    kind, raw, aucs = choose(design(early, population, features), y.loc[early.index],
+                             design(late, population, features), y.loc[late.index])
     y_cal = y.loc[late.index].to_numpy()
     if len(late) >= 1000:
         calibrator: object = IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1)
@@ -219,9 +227,9 @@ def _fit_classifier(labelled: pd.DataFrame, population: Population,
     else:
         calibrator = LogisticRegression(C=1.0)
         calibrator.fit(_logit(raw).reshape(-1, 1), y_cal)
-    classifier = HistGradientBoostingClassifier(**CLASSIFIER_PARAMS)
+    classifier = CANDIDATES[kind]()
     classifier.fit(design(labelled, population, features), y)
-    return classifier, calibrator
+    return kind, classifier, calibrator, aucs
 
 
 def model_version(train: pd.DataFrame, trained_to: date) -> str:
@@ -233,7 +241,8 @@ def model_version(train: pd.DataFrame, trained_to: date) -> str:
     payload = json.dumps({
         "trained_to": trained_to.isoformat(), "rows": len(train),
         "data": hashlib.sha256(data.to_numpy().tobytes()).hexdigest(),
-        "features": FEATURES, "classifier": CLASSIFIER_PARAMS, "regressor": REGRESSOR_PARAMS,
+        "features": FEATURES, "classifier": BOOSTING_PARAMS, "regressor": REGRESSOR_PARAMS,
+        "logistic": LOGISTIC_PARAMS, "min_gain": MIN_GAIN,
         "smoothing": SMOOTHING, "calibration_share": CALIBRATION_SHARE,
         "sklearn": sklearn.__version__, "numpy": np.__version__, "pandas": pd.__version__,
         "python": platform.python_version(),

@@ -30,6 +30,11 @@ def model_card_markdown(card: dict) -> str:
         f"Model beats baseline: P(late) {'yes' if beats['p_late'] else 'no'}, "
         f"days {'yes' if beats['days'] else 'no'}.",
     ]
+    chosen = card.get("classifier") or {}
+    if chosen.get("slice_auc"):
+        aucs = ", ".join(f"{k.replace('_', ' ')} {v:.3f}" for k, v in chosen["slice_auc"].items())
+        lines += ["", f"Classifier: **{chosen['kind'].replace('_', ' ')}**, chosen on the latest "
+                  f"20% of the training window (AUC there: {aucs})."]
     wape = h.get("cash_forecast_wape") or {}
     if wape:
         lines += ["", f"Cash forecast backtest (13 weeks from {h['test_from']}): WAPE model "

@@ -28,6 +28,7 @@ def model_card(model: CreditModel, holdout: BacktestResult) -> dict:
         "training_rows": model.rows,
         "features": list(model.features),
         "scorer": model.scorer,
+        "classifier": {"kind": model.classifier_kind, "slice_auc": model.candidate_auc},
         "population": {"late_rate": model.population.late_rate,
                        "mean_days_late": model.population.mean_days_late},
         "holdout": {

@@ -35,6 +35,16 @@ _RETURN_CODES = frozenset(
 )  # fmt: skip
 _FUNDS_EXTRA = {"S": 3, "V": 2}
 _INT = re.compile(r"[+-]?\d+", re.ASCII)
+# ACH addenda in the text: the originator's name runs to the next label ("ORIG ID:", ...)
+_ORIGINATOR = re.compile(
+    r"ORIG(?:INATOR)? CO(?:MPANY)? NAME:\s*(.*?)\s*(?=\b(?:ORIG ID|DESC DATE|CO ENTRY DESCR|"
+    r"ENTRY DESCR|SEC|IND ID|IND NAME|TRACE|TRN|EFF DATE|CO ID|RECV)\s*:|$)", re.IGNORECASE)
+
+
+def originator_name(text: str) -> str | None:
+    """The payer's name an ACH credit carries in its 16 record text, if any."""
+    found = _ORIGINATOR.search(text)
+    return (found.group(1).strip() or None) if found else None
 
 
 def direction_of(type_code: str, line: int) -> Direction | None:
@@ -149,6 +159,7 @@ def _detail(rec: Record, acct: _Account, as_of: date) -> BankTransaction | None:
         bank_ref=bank_ref or None,
         end_to_end_id=customer_ref or None,
         remittance=text.strip() or None,
+        counterparty_name=originator_name(text),
         bank_code=type_code,
         reversal=is_return,
         return_reason=type_code if is_return else None,

@@ -107,6 +107,10 @@ def _record_delivery(con: duckdb.DuckDBPyConnection, landed: LandedFile, checksu
 def load_file(con: duckdb.DuckDBPyConnection, landed: LandedFile, data: bytes,
               now: datetime | None = None) -> FileOutcome:
     """Load one landed ERP file (idempotent: bytes already in the ledger load nothing)."""
+    if not isinstance(con, duckdb.DuckDBPyConnection):  # a PostgreSQL warehouse
+        from o2c.ingest import erp_pg
+
+        return erp_pg.load_file(con, landed, data, now)
     now = (now or datetime.now(UTC)).replace(tzinfo=None)
     dataset = DATASETS[dataset_of(landed.key) or ""]
     checksum = hashlib.sha256(data).hexdigest()

@@ -79,6 +79,9 @@ def read_extract(data: bytes, fmt: str, dataset: Dataset) -> pd.DataFrame:
         raise
     except Exception as exc:  # a malformed file of any kind is rejected whole
         raise FileRejected(f"cannot be read as {fmt}: {exc}") from None
+    for column in dataset.columns:
+        if column.added_later and column.name not in frame.columns:
+            frame[column.name] = ""  # a file from before the column existed
     missing = [c for c in dataset.column_names if c not in frame.columns]
     if missing:
         raise FileRejected(

@@ -38,9 +38,10 @@ def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
 
 def current(con: duckdb.DuckDBPyConnection) -> dict[Key, tuple[str, datetime, str | None]]:
     """Each delivery's state, when it entered it, and the row's detail."""
-    rows = con.execute(
-        "select event_id, channel, recipient, arg_max(state, seq), arg_max(recorded_at, seq), "
-        "arg_max(detail, seq) from app.notifications group by all").fetchall()
+    rows = con.execute(  # the newest row whole (arg_max would skip a NULL detail)
+        "select event_id, channel, recipient, state, recorded_at, detail "
+        "from app.notifications qualify row_number() over "
+        "(partition by event_id, channel, recipient order by seq desc) = 1").fetchall()
     return {(e, c, r): (s, t, d) for e, c, r, s, t, d in rows}
 
 

@@ -47,6 +47,18 @@ class DraftReport:
                 "to_review": len(self.to_review), "skipped": self.skipped}
 
 
+def entities_at_work(settings: Settings, as_of: date) -> list[str] | None:
+    """The entities for which `as_of` is a business day (all of them when the policy sends
+    on any day); None while the AR layer has no entities yet (the readiness gate says why)."""
+    if load_policy(settings.dunning_policy_path).send_on_non_business_days:
+        return None
+    with warehouse.writer(settings) as con:
+        if not wh.has_table(con, "main.stg_erp__entities"):
+            return None
+        calendars = wh.read_entities(con, settings).calendars
+    return [e for e, calendar in calendars.items() if calendar.is_business_day(as_of)]
+
+
 def check_ready(settings: Settings, as_of: date) -> None:
     with warehouse.writer(settings) as con:
         problems = readiness(con, open_landing(settings), as_of)

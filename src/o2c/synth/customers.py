@@ -158,6 +158,7 @@ def make_customers(n: int, seed: int, start: date, as_of: date,
 
     ids = numbered("10", np.arange(1, n + 1), 6)
     crm = numbered("0015g00000", rng.integers(0, 10**6, n), 6)
+    no_crm = rng.random(n) < 0.03
     parent_ids = with_nulls(ids.take(pa.array(np.maximum(parent, 0))), parent < 0)
     table = dataset_table("customers", {
         "customer_id": ids,
@@ -169,7 +170,7 @@ def make_customers(n: int, seed: int, start: date, as_of: date,
         "locale": locale.tolist(),
         "payment_terms_days": terms,
         "credit_limit": money_strings(credit_limit, decimals),
-        "crm_id": with_nulls(crm, rng.random(n) < 0.03),
+        "crm_id": with_nulls(crm, no_crm),
         "account_owner_email": with_nulls(pa.array([owners[i % len(owners)] for i in
                                                     rng.integers(0, len(owners), n)]),
                                           rng.random(n) < 0.02),
@@ -180,6 +181,8 @@ def make_customers(n: int, seed: int, start: date, as_of: date,
         "payer_accounts": with_nulls(pa.array([";".join(k) for k in known]),
                                      np.array([not k for k in known])),
         "created_date": created,
+        # the ids look like Salesforce Account ids: that is the CRM they belong to
+        "crm_system": with_nulls(pa.array(["salesforce"] * n), no_crm),
     })
     contact_cust = np.array(contacts["customer"], np.int64)
     contact_table = dataset_table("contacts", {

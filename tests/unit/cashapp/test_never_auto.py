@@ -21,9 +21,9 @@ def run(receipt: dict) -> duckdb.DuckDBPyConnection:
     con.executemany("insert into ca_customers values (?, ?, ?, ?, ?)", CUSTOMERS)
     con.execute("create temp table ca_items (iid bigint, invoice_id varchar, customer_id varchar,"
                 " currency varchar, open_amount decimal(19,4), issue_date date, due_date date, "
-                "is_disputed boolean)")
+                "is_disputed boolean, entity_id varchar)")
     con.executemany("insert into ca_items values (?, ?, ?, ?, ?, date '2026-01-01', "
-                    "date '2026-02-01', false)", ITEMS)
+                    "date '2026-02-01', false, null)", ITEMS)
     con.execute("create temp table ca_aliases (kind varchar, alias_key varchar, "
                 "customer_id varchar)")
     con.execute("create temp table ca_fx (rate_date date, from_currency varchar, "

@@ -260,7 +260,7 @@ draft_status as (
         coalesce(latest.status, drafts.status)                as current_status
     from drafts
     left join (
-        select draft_id, arg_max(status, seq) as status
+        select draft_id, {{ last_by('status', 'seq') }} as status
         from draft_events
         group by draft_id
     ) as latest

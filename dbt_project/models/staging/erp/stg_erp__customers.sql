@@ -17,6 +17,7 @@ renamed as (
         cast(payment_terms_days as integer)  as payment_terms_days,
         {{ money('credit_limit') }}          as credit_limit,
         trim(crm_id)                         as crm_id,
+        lower(trim(crm_system))              as crm_system,
         lower(trim(account_owner_email))     as account_owner_email,
         lower(trim(csm_email))               as csm_email,
         lower(trim(collector_email))         as collector_email,

@@ -25,25 +25,29 @@ BASE_CONFIDENCE: dict[str, float] = {
     "amount_unique": 0.92,      # no reference: the payer's only open item of that amount
     "amount_all_open": 0.92,    # no reference: everything the payer has open
     "amount_due_prefix": 0.91,  # no reference: the payer's items oldest-due first
-    "amount_subset": 0.90,      # no reference: a unique subset of the payer's open items
+    "amount_subset": 0.91,      # no reference: the only subset of the payer's open items
 }
 # doubts: subtracted from the base
 PENALTY: dict[str, float] = {
     "ref_loose": 0.01,          # reference matched without its prefix / leading zeros
     "ref_tail": 0.02,           # only the running number matched (within the payer's items)
     "ref_typo": 0.03,           # one character differs
-    "customer_by_name": 0.02,   # payer known by name only (no known account)
+    "customer_by_name": 0.01,   # payer's whole name, and no other customer's, in the bank text
     "customer_fuzzy": 0.06,     # payer's name resembles a customer's
     "customer_by_reference": 0.0,
     "fx": 0.01,                 # amounts compared after converting at the value-date rate
     "mixed_levels": 0.01,
+    "tail_reference_partial": 0.02,  # a part payment named by its running number only
+    "weak_reference_fee": 0.02,  # a running number / one-typo reference, short by a fee
+    "truncated_remittance": 0.02,  # the remittance filled its field: the last items were cut
 }
 NEVER_AUTO = frozenset({"other_customer_reference", "equal_amount_twins", "ambiguous_reference",
                         "debit", "not_a_customer_payment", "budget_exhausted",
                         "ambiguous_subset", "reference_to_closed_invoice",
                         "weak_reference_amount_differs", "mixed_levels",
-                        "item_claimed_twice"})
+                        "item_claimed_twice", "unknown_payer_amount_differs"})
 NEVER_AUTO_CAP = 0.6  # a never-auto match is at most a proposal
+REMITTANCE_LIMIT = 140  # SEPA / camt unstructured remittance: text this long was cut off
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,6 @@
-{{ config(materialized='view') }}
-
 with source as (
 
-    select * from {{ source('app_reminders', 'draft_events') }}
+    select * from {{ source('app', 'draft_events') }}
 
 ),
 
