@@ -20,7 +20,6 @@ def run_dbt_build(as_of: date, select: list[str] | None = None) -> None:
     With `select`, only those nodes build, with the tests whose every parent is selected.
     """
     settings = Settings()
-    dbt_env(settings)
     runner = PrefectDbtRunner(
         settings=PrefectDbtSettings(project_dir=settings.dbt_project_dir,
                                     profiles_dir=settings.dbt_project_dir,
@@ -30,7 +29,8 @@ def run_dbt_build(as_of: date, select: list[str] | None = None) -> None:
     command = ["build", "--exclude-resource-type", "unit_test"]
     if select:
         command += ["--select", *select, "--indirect-selection", "cautious"]
-    with warehouse.writer_slot(settings):  # dbt writes the warehouse: one writer at a time
+    # dbt writes the warehouse: one writer at a time
+    with dbt_env(settings), warehouse.writer_slot(settings):
         runner.invoke(dbt_args(command, settings, as_of))
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import os
 from datetime import date, datetime, time
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from o2c.adapters.dbt import env_vars
 from o2c.adapters.landing import LandedFile, LocalLanding
 from o2c.adapters.warehouse import ensure_schema
 from o2c.cashapp.service import reconcile
@@ -27,15 +27,8 @@ DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
 
 
 def _dbt(warehouse: Path, *select: str) -> None:
-    before = os.environ.get("O2C_DUCKDB_PATH")
-    os.environ["O2C_DUCKDB_PATH"] = str(warehouse)
-    try:
+    with env_vars({"O2C_DUCKDB_PATH": str(warehouse)}):  # later tests must not build this one
         _invoke_dbt(warehouse, select)
-    finally:  # later tests in the session must not build this warehouse
-        if before is None:
-            os.environ.pop("O2C_DUCKDB_PATH", None)
-        else:
-            os.environ["O2C_DUCKDB_PATH"] = before
 
 
 def _invoke_dbt(warehouse: Path, select: tuple[str, ...]) -> None:

@@ -70,7 +70,7 @@ def _database(cluster: pgcluster.Cluster, name: str) -> str:
 
 
 def _settings(tmp: Path, **backend) -> Settings:
-    return Settings(_env_file=None, home=tmp, **backend)
+    return Settings(_env_file=None, home=tmp, duckdb_path=tmp / "warehouse.duckdb", **backend)
 
 
 def _dbt_build(settings: Settings, work: Path) -> float:
@@ -80,14 +80,9 @@ def _dbt_build(settings: Settings, work: Path) -> float:
         "--select", *CORE_MODELS, "--indirect-selection", "cautious",
         "--exclude-resource-type", "unit_test", "--target-path", str(work / "target"),
         "--log-path", str(work / "logs"), "--no-partial-parse", "--quiet"]
-    saved = dict(os.environ)  # dbt_env points the profile at this warehouse: undo afterwards
     started = time.perf_counter()
-    try:
-        dbt_env(settings)
+    with dbt_env(settings):
         result = dbtRunner().invoke(args)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
     failed = [r.node.name for r in (result.result or []) if r.status in ("error", "fail")]
     assert result.success, f"dbt build failed: {result.exception or failed}"
     return time.perf_counter() - started

@@ -6,18 +6,40 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 
 from o2c.settings import Settings
 
 
-def dbt_env(settings: Settings) -> None:
-    """Point dbt's profile at this run's warehouse file (or PostgreSQL database)."""
-    os.environ["O2C_DUCKDB_PATH"] = str(settings.warehouse_path)
+@contextmanager
+def env_vars(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the block, then put back what was there."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def dbt_env(settings: Settings) -> AbstractContextManager[None]:
+    """Point dbt's profile at this run's warehouse file (or PostgreSQL database) while dbt runs.
+
+    Scoped, not left set: a later Settings() in the same process (a worker running the next
+    flow) must not inherit this run's warehouse path.
+    """
+    values = {"O2C_DUCKDB_PATH": str(settings.warehouse_path)}
     if settings.warehouse_backend == "postgres":
         from o2c.adapters.dbt_pg import postgres_target_env
 
-        os.environ.update(postgres_target_env(settings))
+        values.update(postgres_target_env(settings))
+    return env_vars(values)
 
 
 def dbt_args(command: list[str], settings: Settings, as_of: date | None = None) -> list[str]:
@@ -38,10 +60,10 @@ def run_dbt(settings: Settings, command: list[str]) -> None:
 
     from o2c.adapters.warehouse import writer_slot
 
-    dbt_env(settings)
     args = [str(Path(sys.executable).with_name("dbt")), *dbt_args(command, settings)]
-    if command[-1:] == ["serve"]:
-        subprocess.run(args, check=True)  # reads target/ only: no warehouse access
-        return
-    with writer_slot(settings):
-        subprocess.run(args, check=True)
+    with dbt_env(settings):
+        if command[-1:] == ["serve"]:
+            subprocess.run(args, check=True)  # reads target/ only: no warehouse access
+            return
+        with writer_slot(settings):
+            subprocess.run(args, check=True)

@@ -8,14 +8,13 @@ pointing at it. Python only adds what depends on the training data (population p
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from o2c.adapters.dbt import env_vars
 
 FEATURE_MODELS = ("int_credit_history_selected", "int_credit_history_points",
                   "int_credit_history_features", "int_credit_invoice_features")
@@ -29,19 +28,6 @@ create or replace table credit_input.invoice_history (
 )"""
 
 
-@contextmanager
-def _warehouse_env(db_path: Path) -> Iterator[None]:
-    saved = os.environ.get("O2C_DUCKDB_PATH")
-    os.environ["O2C_DUCKDB_PATH"] = str(db_path)
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("O2C_DUCKDB_PATH", None)
-        else:
-            os.environ["O2C_DUCKDB_PATH"] = saved
-
-
 def run_dbt(db_path: Path, work_dir: Path, command: list[str], dbt_vars: dict) -> None:
     """dbt in this process on `db_path`, with target/ and logs/ under `work_dir`."""
     from dbt.cli.main import dbtRunner
@@ -52,7 +38,7 @@ def run_dbt(db_path: Path, work_dir: Path, command: list[str], dbt_vars: dict) -
     args = [*command, "--project-dir", str(project), "--profiles-dir", str(project),
             "--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs"),
             "--vars", json.dumps(dbt_vars), "--quiet"]
-    with _warehouse_env(db_path):
+    with env_vars({"O2C_DUCKDB_PATH": str(db_path)}):
         result = dbtRunner().invoke(args)
     if not result.success:
         failed = []
