@@ -79,6 +79,7 @@ def world(tmp_path_factory):
 def test_quality_against_truth(world):
     figures = world["first"].figures
     engine, baseline = figures["engine"], figures["baseline"]
+    print({k: figures[k] for k in ("engine", "baseline", "never_auto")})  # shown with -s
     assert engine["receipts"] > 200
     assert engine["precision"] >= 0.995
     assert engine["invoice_rate"] >= 0.80

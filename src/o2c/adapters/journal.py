@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from o2c.adapters.schema import JOURNALS, Journal
 
@@ -42,23 +43,29 @@ def _chain(prev_hash: str, canonical: str) -> str:
 def append(
     con: duckdb.DuckDBPyConnection,
     journal_name: str,
-    rows: pd.DataFrame,
+    rows: pd.DataFrame | pa.Table,
     recorded_at: datetime | None = None,
 ) -> int:
-    """Append the rows whose key is not in the journal yet; return how many were added."""
+    """Append the rows whose key is not in the journal yet; return how many were added.
+
+    `rows` may be an Arrow table (a query's `.to_arrow_table()`): big batches skip pandas.
+    """
     if not isinstance(con, duckdb.DuckDBPyConnection):  # a PostgreSQL warehouse
         from o2c.adapters import journal_pg
 
-        return journal_pg.append(con, journal_name, rows, recorded_at)
+        frame = rows.to_pandas() if isinstance(rows, pa.Table) else rows
+        return journal_pg.append(con, journal_name, frame, recorded_at)
     journal = JOURNALS[journal_name]
-    if rows.empty:
+    if len(rows) == 0:
         return 0
     columns = _content_columns(con, journal)
-    unknown = set(rows.columns) - set(columns)
+    unknown = set(rows.column_names if isinstance(rows, pa.Table) else rows.columns) - set(columns)
     if unknown:
         raise ValueError(f"{journal.table} has no column(s) {sorted(unknown)}")
     recorded = (recorded_at or datetime.now(UTC)).replace(tzinfo=None)
-    con.register("_incoming", rows.assign(_ord=range(len(rows))))
+    order = pa.array(range(len(rows)), pa.int64())
+    con.register("_incoming", rows.append_column("_ord", order) if isinstance(rows, pa.Table)
+                 else rows.assign(_ord=range(len(rows))))
     try:
         con.execute("begin transaction")
         con.execute(
@@ -89,9 +96,10 @@ def append(
             chain.append((ord_, seq, prev, row_hash))
             prev = row_hash
         if chain:
-            con.register(
-                "_chain", pd.DataFrame(chain, columns=["_ord", "seq", "prev_hash", "row_hash"])
-            )
+            ords, seqs, prevs, hashes = zip(*chain, strict=True)
+            con.register("_chain", pa.table({"_ord": pa.array(ords, pa.int64()),
+                                             "seq": pa.array(seqs, pa.int64()),
+                                             "prev_hash": prevs, "row_hash": hashes}))
             con.execute(
                 f"insert into {journal.table} by name "
                 f"select s.* exclude (_ord), c.seq, c.prev_hash, c.row_hash "

@@ -42,6 +42,7 @@ def statements(policy: Policy) -> list[str]:
         """create or replace temp table ca_refsum as
         select r.rid, i.currency, count(*) as n, sum(i.open_amount) as total,
                max(r.level) as worst, bool_or(r.ambiguous) as ambiguous,
+               bool_or(r.contested) as contested,
                bool_and(r.in_payer) as in_payer, count(distinct i.group_id) as n_groups,
                bool_or(i.is_disputed) as disputed, string_agg(r.tokens, ' ') as tokens,
                arg_max(r.iid, i.open_amount) as big_iid,
@@ -67,6 +68,7 @@ def statements(policy: Policy) -> list[str]:
                 case when worst = 2 then 'ref_loose' when worst = 3 then 'ref_tail'
                      when worst = 4 then 'ref_typo' end,
                 case when via is not null and not in_payer then 'other_customer_reference' end,
+                case when via is null and contested then 'reference_names_several_customers' end,
                 case when via = 'name' then 'customer_by_name'
                      when via = 'fuzzy' then 'customer_fuzzy' end,
                 case when fx_rate is not null then 'fx' end,
@@ -184,22 +186,22 @@ from ca_amt a join ca_residual r using (rid) join ca_receipts x using (rid)
 """
 RESIDUAL_ITEMS = """
 with r as (
-    select rid, iid, level, tokens, true as referenced, in_payer from ca_ref
+    select rid, iid, level, tokens, true as referenced, in_payer, contested from ca_ref
     semi join ca_residual using (rid)
 ),
 p as (
     select g.rid, i.iid, null::integer as level, null as tokens, false as referenced,
-           true as in_payer, g.via,
+           true as in_payer, false as contested, g.via,
            row_number() over (partition by g.rid order by i.due_date, i.iid) as pos
     from ca_pgroup g semi join ca_residual using (rid)
     join ca_item i using (group_id)
 )
-select x.rid, x.iid, x.level, x.tokens, x.referenced, x.in_payer, v.via,
+select x.rid, x.iid, x.level, x.tokens, x.referenced, x.in_payer, x.contested, v.via,
        i.currency, i.open_amount, i.is_disputed
 from (
-    select rid, iid, level, tokens, referenced, in_payer from r
+    select rid, iid, level, tokens, referenced, in_payer, contested from r
     union all
-    select rid, iid, level, tokens, referenced, in_payer from p
+    select rid, iid, level, tokens, referenced, in_payer, contested from p
     where pos <= {limit} and (rid, iid) not in (select (rid, iid) from r)
 ) x
 join ca_item i using (iid)

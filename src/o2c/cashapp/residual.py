@@ -34,6 +34,7 @@ class Item:
     tokens: str | None
     in_payer: bool
     disputed: bool
+    contested: bool = False  # its number also names another customer's open invoice
 
 
 @dataclass
@@ -114,6 +115,8 @@ def settle(r: Receipt, policy: Policy) -> list[dict]:
         d += [LEVEL_DOUBT[lv] for lv in sorted(levels) if lv in LEVEL_DOUBT]
         if r.via and any(not i.in_payer for i in chosen):
             d.append("other_customer_reference")
+        if not r.via and any(i.contested for i in chosen):
+            d.append("reference_names_several_customers")
         if any(not i.referenced for i in chosen) and any(i.referenced for i in chosen):
             d.append("mixed_levels")
         return d
@@ -191,10 +194,10 @@ def load(con: duckdb.DuckDBPyConnection, policy: Policy) -> list[Receipt]:
     query = RESIDUAL_ITEMS.format(limit=policy.subset_max_candidates)
     grouped: dict[int, list[Item]] = defaultdict(list)
     via: dict[int, str | None] = {}
-    for (rid, iid, level, tokens, referenced, in_payer, v, ccy, open_amount,
+    for (rid, iid, level, tokens, referenced, in_payer, contested, v, ccy, open_amount,
          disputed) in con.execute(query).fetchall():
         grouped[rid].append(Item(iid, ccy, open_amount, referenced, level, tokens,
-                                 bool(in_payer), bool(disputed)))
+                                 bool(in_payer), bool(disputed), bool(contested)))
         via[rid] = v
     out = []
     for rid, r in receipts.items():

@@ -187,11 +187,25 @@ GROUPS = [
                rank() over (partition by rid, tok, is_open
                             order by in_payer desc, in_entity desc, level) as rk_open
         from e
+    ),
+    -- with no payer known, the numbers say whose invoices they are: a customer's item is
+    -- contested unless that customer alone has open invoices under the most of the numbers
+    cover as (
+        select rid, group_id, count(distinct tok) as n from e where is_open group by all
+    ),
+    spread as (
+        select rid, group_id,
+               n < max(n) over (partition by rid) or count(*) over (partition by rid, n) > 1
+                   as contested
+        from cover
     )
-    select *, count(*) over (partition by rid, tok, is_open, rk_open) as n_tok
-    from best where rk = 1 or (is_open and rk_open = 1)""",
+    select b.*, count(*) over (partition by rid, tok, is_open, rk_open) as n_tok,
+           coalesce(s.contested, false) as contested
+    from best b left join spread s using (rid, group_id)
+    where rk = 1 or (is_open and rk_open = 1)""",
     """create or replace temp table ca_ref as
     select rid, iid, min(level) as level, bool_or(n_tok > 1) as ambiguous,
+           bool_or(contested) as contested,
            bool_and(in_payer) as in_payer, string_agg(distinct tok, ' ') as tokens
     from ca_ref_kept where is_open and rk_open = 1 group by rid, iid""",
     # receipts naming an invoice that is not open: paid already, or not one we know but

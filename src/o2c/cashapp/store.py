@@ -97,8 +97,8 @@ order by alias_id
 def journal_decisions(con: duckdb.DuckDBPyConnection, run_id: str, at: datetime,
                       by: str = "cashapp-engine") -> dict[str, int]:
     """Append the engine's applications and exceptions; returns rows added per journal."""
-    apps = con.execute(APPLICATIONS, [by, at, run_id]).df()
-    excs = con.execute(EXCEPTIONS, [at, run_id]).df()
+    apps = con.execute(APPLICATIONS, [by, at, run_id]).to_arrow_table()
+    excs = con.execute(EXCEPTIONS, [at, run_id]).to_arrow_table()
     return {"cash_applications": journal.append(con, "cash_applications", apps, at),
             "cash_exceptions": journal.append(con, "cash_exceptions", excs, at)}
 

@@ -1,5 +1,6 @@
 """The engine never auto-posts: debits, non-AR credits, equal-amount twins without a reference,
-a reference to another customer's invoice. Tiny in-memory cases, one receipt each."""
+a reference to another customer's invoice, a number two customers' invoices share when the payer
+is unknown. Tiny in-memory cases, one receipt each."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ ITEMS = [(1, "INV-2025-000101", "C1", "EUR", 500.00), (2, "INV-2025-000102", "C1
          (3, "INV-2025-000103", "C1", "EUR", 750.00), (4, "INV-2025-000201", "C2", "EUR", 320.00)]
 
 
-def run(receipt: dict) -> duckdb.DuckDBPyConnection:
+def run(receipt: dict, items: list[tuple] = ITEMS) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("create temp table ca_customers (customer_id varchar, name varchar, "
                 "legal_name varchar, group_id varchar, payer_accounts varchar)")
@@ -23,7 +24,7 @@ def run(receipt: dict) -> duckdb.DuckDBPyConnection:
                 " currency varchar, open_amount decimal(19,4), issue_date date, due_date date, "
                 "is_disputed boolean, entity_id varchar)")
     con.executemany("insert into ca_items values (?, ?, ?, ?, ?, date '2026-01-01', "
-                    "date '2026-02-01', false, null)", ITEMS)
+                    "date '2026-02-01', false, null)", items)
     con.execute("create temp table ca_aliases (kind varchar, alias_key varchar, "
                 "customer_id varchar)")
     con.execute("create temp table ca_fx (rate_date date, from_currency varchar, "
@@ -87,3 +88,14 @@ def test_reference_one_typo_away_posts_only_when_the_amount_agrees(remittance):
     con = run({"amount": 480, "counterparty_account": "DE11111111111111111111",
                "remittance": remittance})
     assert all(s != "auto" for _, s in statuses(con))
+
+
+def test_number_shared_by_two_customers_from_an_unknown_payer_is_proposed():
+    # C2's INV-2025-000201 is the exact number, short by a fee; C1's RE-2025-000201 is the same
+    # number under another prefix, exactly the amount: only the amount would choose
+    items = ITEMS + [(5, "RE-2025-000201", "C1", "EUR", 312.00)]
+    con = run({"amount": 312, "counterparty_account": "GB99NEWACCOUNT000000",
+               "remittance": "INV 2025-000201"}, items)
+    assert statuses(con) and all(s == "proposed" for _, s in statuses(con))
+    assert con.execute("select bool_or(list_contains(doubts, 'reference_names_several_customers'))"
+                       " from ca_decided").fetchone() == (True,)

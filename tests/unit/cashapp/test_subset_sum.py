@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from itertools import combinations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from o2c.domain.cashapp.subset_sum import subset_sum
 
 
@@ -21,8 +26,45 @@ def test_tolerance_allows_a_short_payment_by_a_fee():
 
 
 def test_budget_stops_the_search_and_says_so():
-    result = subset_sum([2] * 40, 23, budget=500)
-    assert not result.exhausted and result.nodes > 500 and not result.unique
+    # even amounts, an odd target: the bitset (in steps of many cents) cannot tell at once
+    amounts = [2_000_00 + 2 * k for k in range(40)]
+    result = subset_sum(amounts, 10_000_41, budget=50)
+    assert not result.exhausted and result.nodes > 50 and not result.unique
+    assert subset_sum(amounts, 10_000_41).exhausted  # with the default budget it finishes
+
+
+def test_forty_items_and_no_fitting_subset_is_settled_without_walking_them():
+    result = subset_sum([2] * 40, 23)
+    assert result.solutions == () and result.exhausted and result.nodes <= 1
+    amounts = [1_000_00 + 37 * k for k in range(40)]  # sums never end in ...99
+    result = subset_sum(amounts, 5_000_99, budget=20_000)
+    assert result.solutions == () and result.exhausted and result.nodes < 2_000
+
+
+def _first_subsets(amounts, lo, hi, max_items, how_many=2):
+    """Every subset, in the order the search prefers (index tuples ascending)."""
+    fits = [c for k in range(1, max_items + 1) for c in combinations(range(len(amounts)), k)
+            if lo <= sum(amounts[i] for i in c) <= hi]
+    return tuple(sorted(fits)[:how_many])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(1, 5_000_000), min_size=1, max_size=11),
+       st.integers(1, 20_000_000), st.integers(0, 3_000), st.integers(1, 6))
+def test_same_preferred_subsets_as_trying_every_subset(amounts, target, above, max_items):
+    # amounts up to 50,000.00: the reachability bitset works in steps of many cents here
+    found = subset_sum(amounts, target, below=0, above=above, max_items=max_items,
+                       budget=10**9)
+    assert found.solutions == _first_subsets(amounts, target, target + above, max_items)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(1, 60), min_size=1, max_size=11), st.integers(1, 200),
+       st.integers(0, 5), st.integers(0, 5))
+def test_same_subsets_with_small_amounts_and_a_window_on_both_sides(amounts, target, below,
+                                                                  above):
+    found = subset_sum(amounts, target, below=below, above=above, budget=10**9)
+    assert found.solutions == _first_subsets(amounts, target - below, target + above, 12)
 
 
 def test_max_items_bounds_the_subset():

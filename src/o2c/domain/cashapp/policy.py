@@ -5,7 +5,9 @@ automatically at or above `auto_post`, goes to the ranked proposal list at or ab
 and otherwise the receipt is an exception (listed with its best candidates). Some situations are
 never posted whatever the score (`NEVER_AUTO`): a reference to an invoice of a customer other
 than the identified payer's group, several equal open amounts and no reference, a debit, a credit
-that is not a customer payment (no customer and no reference), an ambiguous reference.
+that is not a customer payment (no customer and no reference), an ambiguous reference, a number
+that names open invoices of two customers when the payer is not known (only the amount would
+choose between them).
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ NEVER_AUTO = frozenset({"other_customer_reference", "equal_amount_twins", "ambig
                         "debit", "not_a_customer_payment", "budget_exhausted",
                         "ambiguous_subset", "reference_to_closed_invoice",
                         "weak_reference_amount_differs", "mixed_levels",
-                        "item_claimed_twice", "unknown_payer_amount_differs"})
+                        "item_claimed_twice", "unknown_payer_amount_differs",
+                        "reference_names_several_customers"})
 NEVER_AUTO_CAP = 0.6  # a never-auto match is at most a proposal
 REMITTANCE_LIMIT = 140  # SEPA / camt unstructured remittance: text this long was cut off
 

@@ -136,12 +136,13 @@ LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 def sql_loose(expr: str, plain: bool = False) -> str:
     """`loose` in SQL; `plain`: the expression is already upper-case letters and digits."""
     text = expr if plain else f"regexp_replace(upper({expr}), '[^0-9A-Z]+', '', 'g')"
-    return (f"ltrim(translate(ltrim({text}, '{LETTERS}'), "
+    # regexp_replace, not ltrim(x, LETTERS): DuckDB's ltrim with a character set is ~10x slower
+    return (f"ltrim(translate(regexp_replace({text}, '^[A-Z]+', ''), "
             f"'{LOOK_ALIKES_FROM}', '{LOOK_ALIKES_TO}'), '0')")
 
 
 def sql_has_digit(expr: str) -> str:
-    return f"length(translate({expr}, '0123456789', '')) < length({expr})"
+    return f"regexp_matches({expr}, '[0-9]')"
 
 
 def sql_tail(expr: str) -> str:
