@@ -44,6 +44,7 @@ def statements(policy: Policy) -> list[str]:
                max(r.level) as worst, bool_or(r.ambiguous) as ambiguous,
                bool_or(r.contested) as contested,
                bool_and(r.in_payer) as in_payer, count(distinct i.group_id) as n_groups,
+               min(i.group_id) as group_id,
                bool_or(i.is_disputed) as disputed, string_agg(r.tokens, ' ') as tokens,
                arg_max(r.iid, i.open_amount) as big_iid,
                count(*) over (partition by r.rid) as n_ccy
@@ -68,7 +69,13 @@ def statements(policy: Policy) -> list[str]:
                 case when worst = 2 then 'ref_loose' when worst = 3 then 'ref_tail'
                      when worst = 4 then 'ref_typo' end,
                 case when via is not null and not in_payer then 'other_customer_reference' end,
-                case when via is null and contested then 'reference_names_several_customers' end,
+                -- ... unless the other customer's invoices do not fit the amount either
+                case when via is null and contested and exists (
+                        select 1 from ca_ref_rival v
+                        where v.rid = s.rid and v.group_id <> s.group_id
+                          and v.currency = s.currency
+                          and v.open_amount between s.amt - s.tol and s.amt + s.fee_limit)
+                     then 'reference_names_several_customers' end,
                 case when via = 'name' then 'customer_by_name'
                      when via = 'fuzzy' then 'customer_fuzzy' end,
                 case when fx_rate is not null then 'fx' end,

@@ -208,6 +208,12 @@ GROUPS = [
            bool_or(contested) as contested,
            bool_and(in_payer) as in_payer, string_agg(distinct tok, ' ') as tokens
     from ca_ref_kept where is_open and rk_open = 1 group by rid, iid""",
+    # the other open invoices a contested receipt's numbers name: does one of them fit too?
+    """create or replace temp table ca_ref_rival as
+    select distinct h.rid, i.group_id, i.currency, i.open_amount
+    from (select rid, iid from ca_hit12 union all select rid, iid from ca_hit34) h
+    join ca_item_all i using (iid)
+    where i.is_open and h.rid in (select rid from ca_ref where contested)""",
     # receipts naming an invoice that is not open: paid already, or not one we know but
     # written exactly like our invoice numbers (same letters, same count of digits)
     """create or replace temp table ca_ref_closed as
