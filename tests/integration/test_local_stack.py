@@ -8,9 +8,9 @@ import os
 import socket
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from home_processes import processes_with_home
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -24,22 +24,6 @@ def _free_port() -> int:
 def _o2c(env: dict, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "o2c.cli", *args], env=env, text=True,
                           capture_output=True, timeout=timeout, check=False)
-
-
-def _our_processes(home: Path) -> list[str]:
-    """Processes whose environment names this test's O2C_HOME."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            environ = (proc / "environ").read_bytes()
-            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if f"O2C_HOME={home}".encode() in environ:
-            found.append(f"{proc.name}: {cmdline}")
-    return found
 
 
 def test_demo_runs_the_pipeline_on_a_worker_and_stop_leaves_nothing(tmp_path):
@@ -60,4 +44,4 @@ def test_demo_runs_the_pipeline_on_a_worker_and_stop_leaves_nothing(tmp_path):
     finally:
         stopped = _o2c(env, "server", "stop")
     assert "server" in stopped.stdout and "worker" in stopped.stdout, stopped.stdout
-    assert _our_processes(home) == []
+    assert processes_with_home(home) == []

@@ -12,9 +12,9 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
+from home_processes import processes_with_home
 
 from o2c import pgcluster
 from o2c.localserver import SERVICES, recorded
@@ -40,22 +40,6 @@ def _api_status(api: str, auth: str | None) -> int:
             return response.status
     except urllib.error.HTTPError as refused:
         return refused.code
-
-
-def _our_processes(home: Path) -> list[str]:
-    """Processes whose environment names this test's O2C_HOME (PostgreSQL's included)."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            environ = (proc / "environ").read_bytes()
-            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if f"O2C_HOME={home}".encode() in environ:
-            found.append(f"{proc.name}: {cmdline}")
-    return found
 
 
 def test_pipeline_runs_on_prefect_backed_by_postgresql_with_auth_and_down_leaves_nothing(
@@ -95,5 +79,5 @@ def test_pipeline_runs_on_prefect_backed_by_postgresql_with_auth_and_down_leaves
         down = _stack(env, "down", timeout=120)
     assert down.returncode == 0, down.stdout + down.stderr
     assert len(started) == 3 and not any(p.alive() for p in started if p), started
-    assert _our_processes(home) == []
+    assert processes_with_home(home) == []
     assert cluster is not None and not cluster.root.exists()
