@@ -66,7 +66,11 @@ def apply(settings: Settings, path: Path = DEFINITIONS) -> list[str]:
     from prefect.events.schemas.automations import AutomationCore
 
     definitions = load_definitions(path)
-    block_id = notification_block_id(settings, definitions.notification_block)
+    block = settings.alerts_block or definitions.notification_block
+    if block.count("/") != 1:
+        raise ValueError(f"O2C_ALERTS_BLOCK must read <block-type>/<block-name>, e.g. "
+                         f"custom-webhook/ops-pager (got {block!r})")
+    block_id = notification_block_id(settings, block)
     report = []
     with get_client(sync_client=True) as client:
         for definition in definitions.automations:

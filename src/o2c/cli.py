@@ -172,12 +172,17 @@ def doctor() -> None:
 def automations_apply(
     definitions: Annotated[Path | None, typer.Option(
         help="Automations file (default: infra/automations.yaml)")] = None,
+    block: Annotated[str | None, typer.Option(
+        help="Send through this notification block, <block-type>/<name> (default: "
+             "O2C_ALERTS_BLOCK, else the file's)")] = None,
 ) -> None:
     """Create or update the alert automations by name, sending to the team channel."""
     from o2c import automations
     from o2c.localserver import use_local_server
 
     settings = Settings()
+    if block:
+        settings = settings.model_copy(update={"alerts_block": block})
     use_local_server(settings)
     try:
         report = automations.apply(settings, definitions or automations.DEFINITIONS)

@@ -135,6 +135,9 @@ class Settings(BaseSettings):
                           "(unset: the boto3 credential chain)")
     alerts_slack_webhook_url: SecretStr | None = Field(
         None, description="Team channel for operational alerts (Prefect automations)")
+    alerts_block: str | None = Field(
+        None, description="Notification block the alerts go through, <block-type>/<name> "
+                          "(unset: the one infra/automations.yaml names)")
     quarantine_spike_rows: int = Field(
         100, description="Quarantined rows in one ERP load that raise an alert")
     quarantine_spike_share: float = Field(
