@@ -1,13 +1,14 @@
-"""ERP ingest + dbt build of the core AR models: DuckDB vs the shared PostgreSQL warehouse
-with 1 and 2 loader workers; print each phase's time.
+"""ERP and bank ingest + dbt build of the core AR and bank models: DuckDB vs the shared
+PostgreSQL warehouse with 1 and 2 loader workers; print each phase's time.
 
     .venv/bin/python benchmarks/bench_pg_warehouse.py [--customers 2000] [--workers 1,2]
 
 A generated company is written as CSV; DuckDB loads it in-process (the default path); each
 PostgreSQL run gets a fresh database in a temporary cluster (o2c.pgcluster) and N worker
-processes (`python -m o2c.ingest.erp_pg`) that all walk the whole landing zone at once.
-The build is `dbt build` (models and data tests) of fct_ar_aging, dim_customers and their
-upstream models. Ingest time includes each worker's Python start-up.
+processes (`python -m o2c.ingest.loader_pg`) that all walk the whole landing zone at once.
+The build is `dbt build` (models and data tests) of fct_ar_aging, dim_customers,
+fct_bank_transactions and their upstream models. Ingest time includes each worker's Python
+start-up.
 """
 
 from __future__ import annotations
@@ -26,12 +27,14 @@ from o2c import pgcluster
 from o2c.adapters import warehouse
 from o2c.adapters.dbt import dbt_args, dbt_env
 from o2c.adapters.landing import LocalLanding
+from o2c.ingest import bank
 from o2c.ingest.erp import ERP_PREFIX, load_file, pending
 from o2c.settings import Settings
 from o2c.synth import generate_company, write_company
 
 AS_OF = date(2026, 3, 31)
-CORE_MODELS = ["+fct_ar_aging", "+dim_customers", "stg_raw__file_ledger", "staging.erp"]
+CORE_MODELS = ["+fct_ar_aging", "+dim_customers", "+fct_bank_transactions",
+               "stg_raw__file_ledger", "staging.erp"]
 
 
 def dbt_build(settings: Settings) -> float:
@@ -41,9 +44,9 @@ def dbt_build(settings: Settings) -> float:
         "--select", *CORE_MODELS, "--indirect-selection", "cautious",
         "--exclude-resource-type", "unit_test", "--quiet", "--no-partial-parse",
         "--target-path", str(settings.home / "target"), "--log-path", str(settings.home / "logs")]
-    dbt_env(settings)
     started = time.perf_counter()
-    result = dbtRunner().invoke(args)
+    with dbt_env(settings):
+        result = dbtRunner().invoke(args)
     if not result.success:
         failed = [r.node.name for r in (result.result or []) if r.status in ("error", "fail")]
         raise SystemExit(f"dbt build failed: {result.exception or failed}")
@@ -57,6 +60,9 @@ def on_duckdb(landing_dir: Path, home: Path) -> dict[str, float]:
     with warehouse.writer(settings) as con:
         for landed in pending(con, list(landing.list(ERP_PREFIX))):
             load_file(con, landed, landing.read(landed.key))
+        for landed in sorted(bank.pending(con, list(landing.list(bank.BANK_PREFIX))),
+                             key=lambda f: f.key):
+            bank.load_bank_file(con, landed, landing.read(landed.key))
     return {"ingest": time.perf_counter() - started, "build": dbt_build(settings)}
 
 
@@ -66,7 +72,7 @@ def on_postgres(cluster: pgcluster.Cluster, landing_dir: Path, home: Path,
     pgcluster.create_database(cluster, name, name, f"{name}-pw")
     dsn = f"host=127.0.0.1 port={cluster.port} user={name} password={name}-pw dbname={name}"
     started = time.perf_counter()
-    procs = [subprocess.Popen([sys.executable, "-m", "o2c.ingest.erp_pg", dsn, str(landing_dir)],
+    procs = [subprocess.Popen([sys.executable, "-m", "o2c.ingest.loader_pg", dsn, str(landing_dir)],
                               stdout=subprocess.PIPE, text=True) for _ in range(workers)]
     in_worker = []
     for proc in procs:

@@ -1,9 +1,10 @@
 """The shared PostgreSQL warehouse: two workers loading the same landing zone at once load each
-file once, and dbt-postgres builds the same AR layer as the DuckDB default.
+file once, and dbt-postgres builds the same AR and bank layers as the DuckDB default.
 
 A temporary cluster (o2c.pgcluster) holds one database per run: one worker, two workers.
-Each worker is its own process loading every ERP file of a generated 20-customer company
-(plus a re-delivered copy of one file). The ingest + build timings are printed (`-s`) for
+Each worker is its own process loading every ERP and bank file of a generated 20-customer
+company (plus a re-delivered copy of an ERP and of a bank file, and a bank file whose amounts
+no longer add up, which is rejected whole). The ingest + build timings are printed (`-s`) for
 infra/README.md's scale plan.
 """
 
@@ -30,15 +31,18 @@ from o2c.adapters import journal, warehouse_pg
 from o2c.adapters.dbt import dbt_args, dbt_env
 from o2c.adapters.landing import LocalLanding
 from o2c.adapters.warehouse import ensure_schema
+from o2c.ingest.bank import BANK_PREFIX, is_bank_file, load_bank_file
 from o2c.ingest.erp import dataset_of, load_file
 from o2c.settings import Settings
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 AS_OF = date(2026, 3, 2)
-CORE_MODELS = ["+fct_ar_aging", "+dim_customers", "stg_raw__file_ledger", "staging.erp"]
+CORE_MODELS = ["+fct_ar_aging", "+dim_customers", "+fct_bank_transactions",
+               "stg_raw__file_ledger", "staging.erp"]
 # differ by design between runs: the order and time files were loaded in
-LOAD_ORDER_COLUMNS = {"source_load_seq", "source_loaded_at", "loaded_at", "load_seq"}
+LOAD_ORDER_COLUMNS = {"source_load_seq", "source_loaded_at", "loaded_at", "load_seq",
+                      "first_seen_at"}
 
 
 
@@ -50,7 +54,22 @@ def company(tmp_path_factory) -> Path:
                    check=True, capture_output=True)
     invoices = sorted((out / "erp" / "invoices").iterdir())[0]
     shutil.copyfile(invoices, invoices.with_name("zz_redelivered_" + invoices.name))
+    statement = next(f for f in sorted((out / "bank").rglob("*.bai2"))
+                     if "\n16," in f.read_text())
+    shutil.copyfile(statement, statement.with_name("zz_redelivered_" + statement.name))
+    lines = statement.read_text().splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("16,"))
+    fields = lines[at].split(",")
+    fields[2] = str(int(fields[2]) + 100)  # one amount a dollar more: totals no longer agree
+    lines[at] = ",".join(fields)
+    statement.with_name("zz_corrupt_" + statement.name).write_text("".join(lines))
     return out
+
+
+def _landed_files(company: Path) -> list[str]:
+    landing = LocalLanding(company)
+    return sorted([f.key for f in landing.list("erp") if dataset_of(f.key)]
+                  + [f.key for f in landing.list(BANK_PREFIX) if is_bank_file(f.key)])
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +109,7 @@ def _dbt_build(settings: Settings, work: Path) -> float:
 
 def _load_with_workers(dsn: str, landing: Path, workers: int) -> tuple[float, list[dict]]:
     started = time.perf_counter()
-    procs = [subprocess.Popen([sys.executable, "-m", "o2c.ingest.erp_pg", dsn, str(landing)],
+    procs = [subprocess.Popen([sys.executable, "-m", "o2c.ingest.loader_pg", dsn, str(landing)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(workers)]
     reports = []
@@ -125,6 +144,7 @@ MARTS = {
     "fct_ar_aging": ["entity_id", "customer_id", "currency"],
     "dim_customers": ["customer_id"],
     "stg_raw__file_ledger": ["source_file_id"],
+    "fct_bank_transactions": ["bank_txn_id"],
 }
 
 
@@ -141,6 +161,9 @@ def built(company, cluster, tmp_path_factory):
         for landed in landing.list("erp"):
             if dataset_of(landed.key):
                 load_file(con, landed, landing.read(landed.key))
+        for landed in sorted(landing.list(BANK_PREFIX), key=lambda f: f.key):
+            if is_bank_file(landed.key):
+                load_bank_file(con, landed, landing.read(landed.key))
     timings["duckdb, 1 loader"] = {"ingest": time.perf_counter() - started,
                                    "build": _dbt_build(duck, duck_home)}
     runs = {}
@@ -151,33 +174,46 @@ def built(company, cluster, tmp_path_factory):
         build = _dbt_build(_settings(home, warehouse_backend="postgres", postgres_dsn=dsn), home)
         timings[f"postgres, {workers} worker(s)"] = {"ingest": ingest, "build": build}
         runs[workers] = {"dsn": dsn, "reports": reports}
-    print("\ningest + dbt build of the core models (20 customers, "
-          f"{sum(1 for f in landing.list('erp') if dataset_of(f.key))} ERP files):")
+    print(f"\ningest + dbt build of the core models (20 customers, "
+          f"{len(_landed_files(company))} ERP and bank files):")
     for name, t in timings.items():
         print(f"  {name:<24} ingest {t['ingest']:6.2f}s  build {t['build']:6.2f}s  "
               f"total {t['ingest'] + t['build']:6.2f}s")
     for workers, run in runs.items():
         print(f"  in-worker load seconds, {workers} worker(s): "
-              + ", ".join(f"{r['seconds']:.2f}" for r in run["reports"]))
+              + ", ".join(f"{r['seconds']:.2f}" for r in run["reports"]) + "; files loaded: "
+              + ", ".join(str(sum(s == "loaded" for _, s, _ in r["outcomes"]))
+                          for r in run["reports"]))
     return {"duck": duck.warehouse_path, "runs": runs}
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_every_file_loads_once_whichever_worker_takes_it(built, company, workers):
     run = built["runs"][workers]
-    loaded = [key for r in run["reports"] for key, status, _ in r["outcomes"]
-              if status == "loaded"]
-    erp_files = [f.key for f in LocalLanding(company).list("erp") if dataset_of(f.key)]
-    redelivered = [k for k in erp_files if "zz_redelivered_" in k]
-    assert sorted(loaded) == sorted(set(erp_files) - set(redelivered))
+    outcomes = [(key, status) for r in run["reports"] for key, status, _ in r["outcomes"]]
+    loaded = [key for key, status in outcomes if status == "loaded"]
+    rejected = [key for key, status in outcomes if status == "rejected"]
+    files = _landed_files(company)
+    redelivered = [k for k in files if "zz_redelivered_" in k]
+    assert len(redelivered) == 2 and rejected == [k for k in files if "zz_corrupt_" in k]
+    assert sorted(loaded) == sorted(set(files) - set(redelivered) - set(rejected))
     with psycopg.connect(run["dsn"]) as conn:
         ledger = conn.execute("select count(*), count(distinct checksum_sha256), "
                               "count(distinct load_seq), max(load_seq) "
                               "from raw.file_ledger").fetchone()
         deliveries = conn.execute("select outcome, count(*) from raw.file_deliveries "
                                   "group by outcome").fetchall()
-    assert ledger == (len(loaded),) * 4  # each file once, load_seq gap-free
-    assert dict(deliveries)["already_loaded"] == len(erp_files) * workers - len(loaded)
+        corrupt_rows = conn.execute(
+            "select count(*) from raw.bank_transactions t join raw.file_ledger l "
+            "using (source_file_id) where l.path like '%zz_corrupt_%'").fetchone()
+    first_seen = len(loaded) + len(rejected)
+    assert ledger == (first_seen,) * 4  # each file once, load_seq gap-free
+    # every other sighting is a delivery of bytes already loaded (a worker that lists the
+    # landing zone after another recorded a file does not see it as pending at all)
+    seen = dict(deliveries)
+    assert (seen["loaded"], seen["rejected"]) == (len(loaded), len(rejected))
+    assert len(redelivered) <= seen["already_loaded"] <= len(files) * workers - first_seen
+    assert corrupt_rows == (0,)  # rejected whole
 
 
 @pytest.mark.parametrize("workers", [1, 2])

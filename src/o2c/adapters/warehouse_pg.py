@@ -8,8 +8,9 @@ so each worker simply opens its own short-lived connection.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import psycopg
 
@@ -17,6 +18,9 @@ from o2c.adapters.schema_pg import all_pg_ddl
 from o2c.settings import Settings
 
 SCHEMA_LOCK = "o2c:schema"
+LEDGER_LOCK = "o2c:file_ledger"
+T = TypeVar("T")
+W = TypeVar("W")
 
 
 def advisory_key(name: str) -> int:
@@ -55,3 +59,41 @@ def writer(settings: Settings) -> Iterator[psycopg.Connection]:
     with connect(dsn(settings)) as conn:
         ensure_schema(conn)
         yield conn
+
+
+def next_version(conn: psycopg.Connection, key: str) -> tuple[int, int]:
+    """The file's version and the next load_seq, under a ledger lock held until commit: a
+    gap-free load_seq, and version counts that see every earlier load."""
+    conn.execute("select pg_advisory_xact_lock(%s)", [advisory_key(LEDGER_LOCK)])
+    row = conn.execute("select count(*) filter (where path = %s) + 1, "
+                       "coalesce(max(load_seq), 0) + 1 from raw.file_ledger", [key]).fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1])
+
+
+def each_group_in_order(conn: psycopg.Connection, groups: list[tuple[str, list[W]]],
+                        load: Callable[[W], T]) -> list[T]:
+    """Load every group's work in its order, a group at a time under its session lock; groups
+    another worker holds are taken up last (by then most of it is `already_loaded`).
+
+    Several workers can walk the same list: each group is worked in order by one of them at
+    a time, so its files get their load_seq in landing order whichever worker loads them.
+    """
+    def locked(name: str, work: list[W]) -> list[T]:
+        try:
+            return [load(w) for w in work]
+        finally:
+            conn.execute("select pg_advisory_unlock(%s)", [advisory_key(name)])
+
+    out: list[T] = []
+    busy = []
+    for name, work in groups:
+        row = conn.execute("select pg_try_advisory_lock(%s)", [advisory_key(name)]).fetchone()
+        if row and row[0]:
+            out += locked(name, work)
+        else:
+            busy.append((name, work))
+    for name, work in busy:
+        conn.execute("select pg_advisory_lock(%s)", [advisory_key(name)])
+        out += locked(name, work)
+    return out

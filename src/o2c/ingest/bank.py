@@ -71,11 +71,32 @@ def pending(con: duckdb.DuckDBPyConnection, files: list[LandedFile]) -> list[Lan
     return [f for f in files if is_bank_file(f.key) and (f.key, f.version) not in seen]
 
 
-class _Stager:
-    """Inserts a file's rows inside the open transaction, BATCH_ROWS at a time."""
+class _DuckSink:
+    """Where a file's rows go on DuckDB (`bank_pg` has the PostgreSQL one)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, source_file_id: str) -> None:
+    too_big = (pa.ArrowInvalid, duckdb.ConversionException, duckdb.OutOfRangeException)
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
+
+    def statement(self, values: list[object]) -> None:
+        self.con.execute("insert into raw.bank_statements values "
+                         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+
+    def transactions(self, batch: pa.Table) -> None:
+        self.con.register("_bank_batch", batch)
+        try:
+            self.con.execute("insert into raw.bank_transactions by name "
+                             "select * from _bank_batch")
+        finally:
+            self.con.unregister("_bank_batch")
+
+
+class _Stager:
+    """Hands a file's rows to the sink inside the open transaction, BATCH_ROWS at a time."""
+
+    def __init__(self, sink, source_file_id: str) -> None:
+        self.sink = sink
         self.source_file_id = source_file_id
         self.rows: dict[str, list[object]] = {name: [] for name in TRANSACTION_COLUMNS}
         self.record_seq = 0
@@ -85,14 +106,11 @@ class _Stager:
         s = stmt.summary
         kind = observation_kind(s.format, s.closing is not None)
         booked = [t.booking_date for t in stmt.transactions if t.booking_date]
-        self.con.execute(
-            "insert into raw.bank_statements values "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self.sink.statement(
             [self.source_file_id, seq, s.statement_id, s.account, s.currency, s.format, kind,
              s.statement_date, min(booked, default=None), max(booked, default=None),
              s.opening, s.closing, s.n_credits, s.sum_credits, s.n_debits, s.sum_debits,
-             s.n_records, s.source_line],
-        )
+             s.n_records, s.source_line])
         ids = bank_txn_ids(stmt.transactions)
         for txn, (txn_id, basis) in zip(stmt.transactions, ids, strict=True):
             self.record_seq += 1
@@ -116,14 +134,8 @@ class _Stager:
     def flush(self) -> None:
         if not self.rows["bank_txn_id"]:
             return
-        batch = pa.table({name: pa.array(values, type=TRANSACTION_COLUMNS[name])
-                          for name, values in self.rows.items()})  # fmt: skip
-        self.con.register("_bank_batch", batch)
-        try:
-            self.con.execute("insert into raw.bank_transactions by name "
-                             "select * from _bank_batch")
-        finally:
-            self.con.unregister("_bank_batch")
+        self.sink.transactions(pa.table({name: pa.array(values, type=TRANSACTION_COLUMNS[name])
+                                         for name, values in self.rows.items()}))  # fmt: skip
         for column in self.rows.values():
             column.clear()
 
@@ -135,23 +147,38 @@ def _next_version(con: duckdb.DuckDBPyConnection, key: str) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
+def ledger_row(landed: LandedFile, data: bytes, checksum: str, outcome: BankFileOutcome,
+               load_seq: int, now: datetime) -> list[object]:
+    loaded = outcome.transactions if outcome.status == "loaded" else 0
+    return [outcome.source_file_id, landed.key, DATASET, outcome.file_format or "unknown",
+            checksum, landed.version, len(data), outcome.version, load_seq, outcome.status,
+            outcome.transactions, loaded, 0, outcome.error, now]
+
+
+def delivery_row(landed: LandedFile, checksum: str, outcome: BankFileOutcome,
+                 now: datetime) -> list[object]:
+    return [landed.key, landed.version, checksum, outcome.source_file_id, outcome.status, now]
+
+
 def _ledger(con: duckdb.DuckDBPyConnection, landed: LandedFile, data: bytes, checksum: str,
             outcome: BankFileOutcome, load_seq: int, now: datetime) -> None:  # fmt: skip
-    loaded = outcome.transactions if outcome.status == "loaded" else 0
-    con.execute(
-        "insert into raw.file_ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [outcome.source_file_id, landed.key, DATASET, outcome.file_format or "unknown", checksum,
-         landed.version, len(data), outcome.version, load_seq, outcome.status,
-         outcome.transactions, loaded, 0, outcome.error, now],
-    )
+    con.execute("insert into raw.file_ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                ledger_row(landed, data, checksum, outcome, load_seq, now))
     con.execute("insert into raw.file_deliveries values (?, ?, ?, ?, ?, ?)",
-                [landed.key, landed.version, checksum, outcome.source_file_id, outcome.status,
-                 now])  # fmt: skip
+                delivery_row(landed, checksum, outcome, now))
 
 
-def _stage_all(con: duckdb.DuckDBPyConnection, data: bytes, outcome: BankFileOutcome) -> None:
+def reject(outcome: BankFileOutcome, exc: BankFileError) -> None:
+    """Nothing of the file stays: the outcome says so, naming the file and the failed check."""
+    outcome.status, outcome.per_account = "rejected", {}
+    outcome.statements = outcome.transactions = 0
+    outcome.error = f"{outcome.key}: rejected, nothing loaded. {exc}"
+
+
+def stage_all(sink, data: bytes, outcome: BankFileOutcome) -> None:
     """Parse and insert every statement; raises BankFileError at the first failed check."""
-    stager = _Stager(con, outcome.source_file_id)
+    outcome.file_format = sniff_format(data)
+    stager = _Stager(sink, outcome.source_file_id)
     line = None
     try:
         for seq, stmt in enumerate(parse(io.BytesIO(data), verify=True), start=1):
@@ -160,7 +187,7 @@ def _stage_all(con: duckdb.DuckDBPyConnection, data: bytes, outcome: BankFileOut
             outcome.statements = seq
             outcome.transactions += len(stmt.transactions)
         stager.flush()
-    except (pa.ArrowInvalid, duckdb.ConversionException, duckdb.OutOfRangeException) as exc:
+    except sink.too_big as exc:
         # e.g. an amount beyond DECIMAL(19,4): the file cannot be stored as it is
         raise BankFileError(f"a figure does not fit the warehouse ({exc})", line) from exc
     outcome.per_account = dict(sorted(stager.per_account.items()))
@@ -169,6 +196,10 @@ def _stage_all(con: duckdb.DuckDBPyConnection, data: bytes, outcome: BankFileOut
 def load_bank_file(con: duckdb.DuckDBPyConnection, landed: LandedFile, data: bytes,
                    now: datetime | None = None) -> BankFileOutcome:  # fmt: skip
     """Load one landed bank file whole, or reject it whole (see the module docstring)."""
+    if not isinstance(con, duckdb.DuckDBPyConnection):  # a PostgreSQL warehouse
+        from o2c.ingest import bank_pg
+
+        return bank_pg.load_bank_file(con, landed, data, now)
     now = (now or datetime.now(UTC)).replace(tzinfo=None)
     checksum = hashlib.sha256(data).hexdigest()
     outcome = BankFileOutcome(landed.key, "loaded", source_file_id=checksum[:16])
@@ -179,18 +210,15 @@ def load_bank_file(con: duckdb.DuckDBPyConnection, landed: LandedFile, data: byt
         if known:
             outcome.status, outcome.source_file_id = "already_loaded", known[0]
             con.execute("insert into raw.file_deliveries values (?, ?, ?, ?, ?, ?)",
-                        [landed.key, landed.version, checksum, known[0], outcome.status, now])
+                        delivery_row(landed, checksum, outcome, now))
             con.execute("commit")
             return outcome
         outcome.version, load_seq = _next_version(con, landed.key)
         try:
-            outcome.file_format = sniff_format(data)
-            _stage_all(con, data, outcome)
+            stage_all(_DuckSink(con), data, outcome)
         except BankFileError as exc:
             con.execute("rollback")  # nothing of the file stays
-            outcome.status, outcome.per_account = "rejected", {}
-            outcome.statements = outcome.transactions = 0
-            outcome.error = f"{landed.key}: rejected, nothing loaded. {exc}"
+            reject(outcome, exc)
             con.execute("begin transaction")
         _ledger(con, landed, data, checksum, outcome, load_seq, now)
         con.execute("commit")

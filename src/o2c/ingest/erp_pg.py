@@ -24,14 +24,12 @@ import psycopg
 from psycopg import sql
 
 from o2c.adapters.landing import LandedFile, LandingZone
-from o2c.adapters.warehouse_pg import advisory_key
+from o2c.adapters.warehouse_pg import advisory_key, each_group_in_order, next_version
 from o2c.contracts.datasets import DATASETS, Dataset
 from o2c.contracts.erp import validate
 from o2c.ingest.erp import ERP_PREFIX, FileOutcome, dataset_of, pending
 from o2c.ingest.erp import _cast as cast_column
 from o2c.ingest.readers import FileRejected, file_format, read_extract
-
-LEDGER_LOCK = "o2c:file_ledger"
 
 
 def _copy_rows(conn: psycopg.Connection, table: str, columns: list[str], rows) -> None:
@@ -112,11 +110,7 @@ def load_file(conn: psycopg.Connection, landed: LandedFile, data: bytes,
             _record_delivery(conn, landed, checksum, outcome, now)
             return outcome
         _read_and_insert(conn, landed, data, dataset, outcome, now)
-        # held until commit: a gap-free load_seq, and version counts see every earlier load
-        conn.execute("select pg_advisory_xact_lock(%s)", [advisory_key(LEDGER_LOCK)])
-        outcome.version, load_seq = conn.execute(
-            "select count(*) filter (where path = %s) + 1, coalesce(max(load_seq), 0) + 1 "
-            "from raw.file_ledger", [landed.key]).fetchone()
+        outcome.version, load_seq = next_version(conn, landed.key)
         conn.execute(
             "insert into raw.file_ledger values "
             "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
@@ -130,62 +124,14 @@ def load_file(conn: psycopg.Connection, landed: LandedFile, data: bytes,
 
 
 def load_all(conn: psycopg.Connection, landing: LandingZone) -> list[FileOutcome]:
-    """Load every pending ERP file; datasets another worker is loading are taken up last.
-
-    A worker holds a dataset's session lock for a whole in-order pass over its files, so
-    within a dataset the files are loaded in landing order whichever worker loads them.
-    """
+    """Load every pending ERP file, a dataset at a time in landing order (see
+    `each_group_in_order`): several workers may run this at once."""
     files = sorted(pending(conn, list(landing.list(ERP_PREFIX.rstrip("/")))),
                    key=lambda f: (dataset_of(f.key) or "", f.key))
-    queue = [(name, list(group)) for name, group in groupby(files, key=lambda f: dataset_of(f.key))]
-    outcomes: list[FileOutcome] = []
-    busy_pass = []
-    for name, dataset_files in queue:
-        if not _try_lock_dataset(conn, name or ""):
-            busy_pass.append((name, dataset_files))
-            continue
-        outcomes += _load_dataset(conn, landing, name or "", dataset_files)
-    for name, dataset_files in busy_pass:  # wait our turn; most will be already_loaded
-        conn.execute("select pg_advisory_lock(%s)", [advisory_key(f"o2c:dataset:{name}")])
-        outcomes += _load_dataset(conn, landing, name or "", dataset_files)
+    groups = [(f"o2c:dataset:{name}", list(group))
+              for name, group in groupby(files, key=lambda f: dataset_of(f.key))]
+    outcomes = each_group_in_order(conn, groups, lambda f: load_file(conn, f, landing.read(f.key)))
     loaded = sorted({o.dataset for o in outcomes if o.status == "loaded"})
     if loaded:  # fresh statistics, so dbt's queries right after get sensible plans
         conn.execute("analyze raw.file_ledger, " + ", ".join(f"raw.{d}" for d in loaded))
     return outcomes
-
-
-def _try_lock_dataset(conn: psycopg.Connection, name: str) -> bool:
-    row = conn.execute("select pg_try_advisory_lock(%s)",
-                       [advisory_key(f"o2c:dataset:{name}")]).fetchone()
-    return bool(row and row[0])
-
-
-def _load_dataset(conn: psycopg.Connection, landing: LandingZone, name: str,
-                  files: list[LandedFile]) -> list[FileOutcome]:
-    try:
-        return [load_file(conn, f, landing.read(f.key)) for f in files]
-    finally:
-        conn.execute("select pg_advisory_unlock(%s)", [advisory_key(f"o2c:dataset:{name}")])
-
-
-def main(argv: list[str] | None = None) -> None:
-    """`python -m o2c.ingest.erp_pg DSN LANDING_DIR`: one loader worker; start as many as you
-    like, on as many machines; prints its load time and outcomes as JSON."""
-    import sys
-    import time
-    from pathlib import Path
-
-    from o2c.adapters.landing import LocalLanding
-    from o2c.adapters.warehouse_pg import connect, ensure_schema
-
-    conninfo, landing_dir = argv or sys.argv[1:3]
-    with connect(conninfo) as conn:
-        ensure_schema(conn)
-        started = time.perf_counter()
-        outcomes = load_all(conn, LocalLanding(Path(landing_dir)))
-    print(json.dumps({"seconds": time.perf_counter() - started,
-                      "outcomes": [[o.key, o.status, o.source_file_id] for o in outcomes]}))
-
-
-if __name__ == "__main__":
-    main()
