@@ -39,14 +39,35 @@ def statements(policy: Policy) -> list[str]:
     fee = _fee(policy, "s.total", "s.currency")
     return [
         f"create or replace temp table ca_match ({MATCH_COLUMNS})",
+        # the payer named one invoice, another customer's, and one of its own is a typo away
+        # and the amount (less a fee at most): digits swapped; it pays its own, doubts on record
+        f"""create or replace temp table ca_swapped as
+        select n.rid, min(n.iid) as iid, min(n.tok) as tok, min(n.level) as level
+        from (select rid from ca_ref group by rid having count(*) = 1 and not bool_or(in_payer)) r
+        join ca_own_near n using (rid)
+        join ca_item i using (iid)
+        join ca_amt a on a.rid = n.rid and a.currency = i.currency
+        where i.open_amount - a.amt
+              between -{_tol(policy, 'a.amt', 'i.currency', 'a.fx_rate')}
+                  and greatest({_fee(policy, 'i.open_amount', 'i.currency')},
+                               {_tol(policy, 'a.amt', 'i.currency', 'a.fx_rate')})
+        group by n.rid having count(distinct n.iid) = 1""",
+        "delete from ca_ref where rid in (select rid from ca_swapped)",
+        """insert into ca_ref by name
+        select rid, iid, level, false as ambiguous, false as contested, true as outranked,
+               true as in_payer, tok as tokens
+        from ca_swapped""",
         """create or replace temp table ca_refsum as
         select r.rid, i.currency, count(*) as n, sum(i.open_amount) as total,
                max(r.level) as worst, bool_or(r.ambiguous) as ambiguous,
-               bool_or(r.contested) as contested,
+               bool_or(r.contested) as contested, bool_or(r.outranked) as outranked,
                bool_and(r.in_payer) as in_payer, count(distinct i.group_id) as n_groups,
                min(i.group_id) as group_id,
                bool_or(i.is_disputed) as disputed, string_agg(r.tokens, ' ') as tokens,
                arg_max(r.iid, i.open_amount) as big_iid,
+               -- paid oldest first: a short payment is short on the last item due
+               arg_max(r.iid, (i.due_date, i.iid)) as last_iid,
+               arg_max(i.open_amount, (i.due_date, i.iid)) as last_open,
                count(*) over (partition by r.rid) as n_ccy
         from ca_ref r join ca_item i using (iid)
         group by r.rid, i.currency""",
@@ -60,6 +81,8 @@ def statements(policy: Policy) -> list[str]:
             left join (select rid, min(via) as via from ca_pgroup group by rid) p using (rid)
         )
         select *,
+            -- the item that takes a fee or rounding: the last due, unless it is too small
+            case when last_open > diff then last_iid else big_iid end as short_iid,
             case when ambiguous or n_groups > 1 or n_ccy > 1 then 'residual'
                  when abs(diff) <= tol then 'ref_exact'
                  when diff > 0 and diff <= fee_limit then 'ref_tolerance'
@@ -69,6 +92,7 @@ def statements(policy: Policy) -> list[str]:
                 case when worst = 2 then 'ref_loose' when worst = 3 then 'ref_tail'
                      when worst = 4 then 'ref_typo' end,
                 case when via is not null and not in_payer then 'other_customer_reference' end,
+                case when outranked then 'number_names_another_invoice' end,
                 -- ... unless the other customer's invoices do not fit the amount either
                 case when via is null and contested and exists (
                         select 1 from ca_ref_rival v
@@ -105,13 +129,14 @@ def statements(policy: Policy) -> list[str]:
         """insert into ca_match
         select c.rid, r.iid, 1,
             case when c.rule = 'ref_partial' then c.amt
-                 when r.iid = c.big_iid and c.diff > 0 then i.open_amount - c.diff
+                 when r.iid = c.short_iid and c.diff > 0 then i.open_amount - c.diff
                  else i.open_amount end,
-            case when r.iid = c.big_iid and c.diff > 0 and c.rule <> 'ref_partial'
+            case when r.iid = c.short_iid and c.diff > 0 and c.rule <> 'ref_partial'
                  then c.diff else 0 end,
-            case when r.iid = c.big_iid and c.diff > 0 and c.rule = 'ref_exact'
+            case when r.iid = c.short_iid and c.diff > 0 and c.rule = 'ref_exact'
                       then 'rounding'
-                 when r.iid = c.big_iid and c.diff > 0 and c.rule = 'ref_tolerance' then 'fee'
+                 when r.iid = c.short_iid and c.diff > 0 and c.rule = 'ref_tolerance'
+                      then 'fee'
             end,
             0, null,
             case when c.rule = 'ref_partial' then c.diff else 0 end,
@@ -193,22 +218,24 @@ from ca_amt a join ca_residual r using (rid) join ca_receipts x using (rid)
 """
 RESIDUAL_ITEMS = """
 with r as (
-    select rid, iid, level, tokens, true as referenced, in_payer, contested from ca_ref
+    select rid, iid, level, tokens, true as referenced, in_payer, contested, outranked
+    from ca_ref
     semi join ca_residual using (rid)
 ),
 p as (
     select g.rid, i.iid, null::integer as level, null as tokens, false as referenced,
-           true as in_payer, false as contested, g.via,
+           true as in_payer, false as contested, false as outranked, g.via,
            row_number() over (partition by g.rid order by i.due_date, i.iid) as pos
     from ca_pgroup g semi join ca_residual using (rid)
     join ca_item i using (group_id)
 )
-select x.rid, x.iid, x.level, x.tokens, x.referenced, x.in_payer, x.contested, v.via,
-       i.currency, i.open_amount, i.is_disputed
+select x.rid, x.iid, x.level, x.tokens, x.referenced, x.in_payer, x.contested, x.outranked,
+       v.via,
+       i.currency, i.open_amount, i.is_disputed, i.due_date
 from (
-    select rid, iid, level, tokens, referenced, in_payer, contested from r
+    select rid, iid, level, tokens, referenced, in_payer, contested, outranked from r
     union all
-    select rid, iid, level, tokens, referenced, in_payer, contested from p
+    select rid, iid, level, tokens, referenced, in_payer, contested, outranked from p
     where pos <= {limit} and (rid, iid) not in (select (rid, iid) from r)
 ) x
 join ca_item i using (iid)

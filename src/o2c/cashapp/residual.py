@@ -1,203 +1,56 @@
-"""The residual: receipts no set-based rule settled, one small group at a time in Python.
-
-Referenced items are tried first (a unique subset of them that makes the amount, possibly
-topped up from the payer's other open items), then the payer's open items oldest-due first,
-exact and then within the fee tolerance. Two solutions, or a search that ran out of budget, are
-proposals, never postings.
+"""The residual: receipts no set-based rule settled, fetched from DuckDB as Arrow tables and
+settled one at a time by `o2c.domain.cashapp.settle` — split over processes when there are many
+(each process builds and settles its own share, so both steps run in parallel).
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import defaultdict
-from dataclasses import dataclass, field
-from decimal import Decimal
+from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
-import duckdb
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from o2c.cashapp.match_sql import RESIDUAL_AMOUNTS, RESIDUAL_ITEMS, RESIDUAL_RECEIPTS
-from o2c.domain.cashapp.policy import Policy, short_reason
-from o2c.domain.cashapp.subset_sum import subset_sum
-from o2c.domain.money import minor_units
+from o2c.domain.cashapp.policy import Policy
+from o2c.domain.cashapp.settle import Item, Receipt, settle_many
 
-LEVEL_DOUBT = {2: "ref_loose", 3: "ref_tail", 4: "ref_typo"}
-VIA_DOUBT = {"name": "customer_by_name", "fuzzy": "customer_fuzzy"}
+if TYPE_CHECKING:
+    import duckdb
 
-
-@dataclass
-class Item:
-    iid: int
-    currency: str
-    open_amount: Decimal
-    referenced: bool
-    level: int | None
-    tokens: str | None
-    in_payer: bool
-    disputed: bool
-    contested: bool = False  # its number also names another customer's open invoice
+# below this many receipts a second process costs more (start-up, transfer) than it saves
+PARALLEL_MIN = 3000
+MAX_PROCESSES = 8
 
 
-@dataclass
-class Receipt:
-    rid: int
-    via: str | None
-    names_closed: bool = False
-    truncated: bool = False  # the remittance was cut at its field's length
-    amounts: dict[str, tuple[Decimal, Decimal | None]] = field(default_factory=dict)
-    items: list[Item] = field(default_factory=list)
-
-
-def _rows(r: Receipt, chosen: list[Item], amt: Decimal, ccy: str, fx: Decimal | None,
-          rule: str, doubts: list[str], alternative: int, policy: Policy) -> list[dict]:
-    total = sum((i.open_amount for i in chosen), Decimal(0))
-    diff = total - amt
-    big = max(chosen, key=lambda i: (i.open_amount, -i.iid)) if chosen else None
-    out = []
-    reason, closes = short_reason(diff, total, ccy, any(i.disputed for i in chosen), False,
-                                  policy.tolerances) if diff > 0 else ("", True)
-    for i in chosen:
-        row = dict(rid=r.rid, iid=i.iid, alternative=alternative, cash_applied=i.open_amount,
-                   write_off=Decimal(0), write_off_reason=None, discount=Decimal(0),
-                   discount_reason=None, residual=Decimal(0), residual_reason=None, rule=rule,
-                   doubts=doubts, via=r.via, tokens=i.tokens, amt=amt, currency=ccy,
-                   fx_rate=fx)
-        if i is big and diff > 0:
-            row["cash_applied"] = i.open_amount - diff
-            if closes and reason == "discount":
-                row.update(discount=diff, discount_reason=reason)
-            elif closes:
-                row.update(write_off=diff, write_off_reason=reason or "rounding")
-            else:
-                row.update(residual=diff, residual_reason=reason)
-        out.append(row)
-    tol = Decimal(policy.tolerances.rounding_minor).scaleb(-minor_units(ccy))
-    if fx is not None:
-        tol += amt * policy.tolerances.fx_percent
-    if -diff > tol:  # paid more than the items: the rest stays on account
-        out.append(dict(out[0], iid=None, cash_applied=-diff, tokens=None))
-    return out
-
-
-def _search(items: list[Item], target: int, tol: int, short: int, scale: int,
-            policy: Policy):
-    """Subsets whose open total is the receipt, or exceeds it by at most `short`."""
-    amounts = [int(i.open_amount * scale) for i in items]
-    return subset_sum(amounts, target, tol, max(short, tol), budget=policy.subset_budget,
-                      max_items=policy.subset_max_items)
-
-
-def settle(r: Receipt, policy: Policy) -> list[dict]:
-    refs = [i for i in r.items if i.referenced]
-    if r.names_closed and not refs:
-        return []  # it pays what the remittance names, and that is no longer open
-    pool = refs or [i for i in r.items if i.in_payer]
-    if not pool:
-        return []
-    # the receipt's own currency first, then the one most items are in
-    ccy = max({i.currency for i in pool}, key=lambda c: (
-        c in r.amounts and r.amounts[c][1] is None, sum(i.currency == c for i in pool), c))
-    if ccy not in r.amounts:
-        return []
-    amt, fx = r.amounts[ccy]
-    scale = 10 ** minor_units(ccy)
-    target = int(amt * scale)
-    tol = policy.tolerances.rounding_minor + (int(amt * policy.tolerances.fx_percent * scale)
-                                              if fx is not None else 0)
-    base = [VIA_DOUBT[r.via]] if r.via in VIA_DOUBT else []
-    if fx is not None:
-        base.append("fx")
-    others = [i for i in r.items if not i.referenced and i.in_payer and i.currency == ccy]
-    refs = [i for i in refs if i.currency == ccy]
-
-    def ref_doubts(chosen: list[Item]) -> list[str]:
-        d = list(base)
-        levels = {i.level for i in chosen if i.referenced}
-        d += [LEVEL_DOUBT[lv] for lv in sorted(levels) if lv in LEVEL_DOUBT]
-        if r.via and any(not i.in_payer for i in chosen):
-            d.append("other_customer_reference")
-        if not r.via and any(i.contested for i in chosen):
-            d.append("reference_names_several_customers")
-        if any(not i.referenced for i in chosen) and any(i.referenced for i in chosen):
-            d.append("mixed_levels")
-        return d
-
-    fee = int(policy.tolerances.fee_limit(ccy, amt) * scale)
-    for below in (tol, fee):  # exact first, then short by a fee
-        for candidates, rule in ((refs, "ref_subset"), (others, "amount_subset")):
-            if not candidates:
-                continue
-            found = _search(candidates, target, tol, below, scale, policy)
-            if not found.solutions:
-                continue
-            doubts = ref_doubts([candidates[k] for k in found.solutions[0]])
-            if rule == "amount_subset":  # the remittance named items that do not fit
-                doubts = list(base) + (["mixed_levels"] if refs else [])
-            elif below > tol and any(candidates[k].level in (3, 4) for k in found.solutions[0]):
-                # one typo and a short amount are two doubts about the same item: propose
-                doubts.append("weak_reference_amount_differs" if any(
-                    candidates[k].level == 4 for k in found.solutions[0]) else "weak_reference_fee")
-            if not found.exhausted:
-                doubts.append("ambiguous_subset" if len(found.solutions) > 1
-                              else "budget_exhausted")
-            rows: list[dict] = []
-            for alt, sol in enumerate(found.solutions, start=1):
-                chosen = [candidates[k] for k in sol]
-                rows += _rows(r, chosen, amt, ccy, fx, rule if below == tol else
-                              ("ref_tolerance" if rule == "ref_subset" else rule), doubts,
-                              alt, policy)
-            return rows
-        if refs and below == tol:  # the referenced items plus some of the payer's others
-            rest = target - int(sum(i.open_amount for i in refs) * scale)
-            if rest > 0 and others:
-                found = _search(others, rest, tol, tol, scale, policy)
-                if found.solutions:
-                    # a cut-off remittance names the first items only: the rest is expected
-                    doubts = ref_doubts(refs) + [
-                        "truncated_remittance" if r.truncated else "mixed_levels"]
-                    if not found.unique:
-                        doubts.append("ambiguous_subset")
-                    chosen = refs + [others[k] for k in found.solutions[0]]
-                    return _rows(r, chosen, amt, ccy, fx, "ref_subset", doubts, 1, policy)
-    if refs:
-        total = sum((i.open_amount for i in refs), Decimal(0))
-        if total < amt and amt - total <= total * policy.tolerances.overpay_max_percent:
-            doubts = ref_doubts(refs) + (["reference_to_closed_invoice"] if r.names_closed else [])
-            if not r.via:  # nobody known pays more than the items named: whose invoices?
-                doubts.append("unknown_payer_amount_differs")
-            if any(i.level in (3, 4) for i in refs):
-                doubts.append("weak_reference_amount_differs")
-            if others:  # the excess may pay one of them, under a mistyped number
-                doubts.append("ambiguous_subset")
-            return _rows(r, refs, amt, ccy, fx, "ref_overpaid", doubts, 1, policy)
-        # several referenced items, not enough to pay them all: oldest first, for review
-        remaining, chosen_rows = amt, []
-        for i in refs:
-            if remaining <= 0:
-                break
-            part = min(i.open_amount, remaining)
-            row = _rows(r, [i], i.open_amount, ccy, fx, "ref_partial",
-                        ref_doubts(refs) + ["ambiguous_subset"], 1, policy)[0]  # never auto
-            row.update(cash_applied=part, amt=amt, residual=i.open_amount - part,
-                       residual_reason="unknown" if part < i.open_amount else None)
-            chosen_rows.append(row)
-            remaining -= part
-        return chosen_rows
-    return []
-
-
-def load(con: duckdb.DuckDBPyConnection, policy: Policy) -> list[Receipt]:
+def fetch(con: duckdb.DuckDBPyConnection, policy: Policy) -> tuple[pa.Table, pa.Table]:
+    """The residual receipts' amounts (one row per currency) and candidate items, by rid."""
     con.execute(RESIDUAL_RECEIPTS)
+    amounts = con.execute(RESIDUAL_AMOUNTS).to_arrow_table()
+    items = con.execute(
+        RESIDUAL_ITEMS.format(limit=policy.subset_max_candidates)).to_arrow_table()
+    return amounts, items
+
+
+def receipts_from(amounts: pa.Table, items: pa.Table) -> list[Receipt]:
     receipts: dict[int, Receipt] = {}
-    for rid, ccy, amt, fx, closed, truncated in con.execute(RESIDUAL_AMOUNTS).fetchall():
+    for rid, ccy, amt, fx, closed, truncated in zip(*(amounts.column(c).to_pylist() for c in (
+            "rid", "currency", "amt", "fx_rate", "names_closed", "truncated")), strict=True):
         receipts.setdefault(rid, Receipt(rid, None, bool(closed), bool(truncated))
                             ).amounts[ccy] = (amt, fx)
-    query = RESIDUAL_ITEMS.format(limit=policy.subset_max_candidates)
     grouped: dict[int, list[Item]] = defaultdict(list)
     via: dict[int, str | None] = {}
-    for (rid, iid, level, tokens, referenced, in_payer, contested, v, ccy, open_amount,
-         disputed) in con.execute(query).fetchall():
+    columns = ("rid", "iid", "level", "tokens", "referenced", "in_payer", "contested",
+               "outranked", "via", "currency", "open_amount", "is_disputed", "due_date")
+    for (rid, iid, level, tokens, referenced, in_payer, contested, outranked, v, ccy,
+         open_amount, disputed, due) in zip(*(items.column(c).to_pylist() for c in columns),
+                                            strict=True):
         grouped[rid].append(Item(iid, ccy, open_amount, referenced, level, tokens,
-                                 bool(in_payer), bool(disputed), bool(contested)))
+                                 bool(in_payer), bool(disputed), bool(contested),
+                                 bool(outranked), due))
         via[rid] = v
     out = []
     for rid, r in receipts.items():
@@ -206,17 +59,49 @@ def load(con: duckdb.DuckDBPyConnection, policy: Policy) -> list[Receipt]:
     return out
 
 
-def run(con: duckdb.DuckDBPyConnection, policy: Policy) -> int:
+def settle_share(amounts: pa.Table, items: pa.Table, policy: Policy) -> list[dict]:
+    return settle_many(receipts_from(amounts, items), policy)
+
+
+def _share(table: pa.Table, k: int, n: int) -> pa.Table:
+    rid = table.column("rid")
+    return table.filter(pc.equal(pc.subtract(rid, pc.multiply(pc.divide(rid, n), n)), k))
+
+
+def processes() -> int:
+    return max(1, min(len(os.sched_getaffinity(0)), MAX_PROCESSES))
+
+
+def settle_all(amounts: pa.Table, items: pa.Table, policy: Policy,
+               n_processes: int) -> list[dict]:
+    """Every receipt settled; spread over `n_processes` (this one included) when many.
+
+    Each receipt is settled on its own, so the split changes nothing in the result. Helpers are
+    spawned, not forked: the parent holds DuckDB's and the orchestrator's threads.
+    """
+    if n_processes <= 1 or amounts.num_rows < PARALLEL_MIN:
+        return settle_share(amounts, items, policy)
+    shares = [(_share(amounts, k, n_processes), _share(items, k, n_processes))
+              for k in range(n_processes)]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(n_processes - 1, mp_context=context) as pool:
+        helpers = [pool.submit(settle_share, a, i, policy) for a, i in shares[1:]]
+        rows = settle_share(*shares[0], policy)  # this process does its share meanwhile
+        for helper in helpers:
+            rows += helper.result()
+    return rows
+
+
+def run(con: duckdb.DuckDBPyConnection, policy: Policy, n_processes: int | None = None) -> int:
     """Settle the residual receipts into `ca_match`; returns how many got a match."""
-    rows: list[dict] = []
-    settled = 0
-    for r in load(con, policy):
-        found = settle(r, policy)
-        settled += bool(found)
-        rows += found
+    import pandas as pd
+
+    amounts, items = fetch(con, policy)
+    rows = settle_all(amounts, items, policy,
+                      processes() if n_processes is None else n_processes)
     if rows:
         frame = pd.DataFrame(rows)
         con.register("_residual_rows", frame)
         con.execute("insert into ca_match by name select * from _residual_rows")
         con.unregister("_residual_rows")
-    return settled
+    return len({row["rid"] for row in rows})

@@ -127,12 +127,13 @@ GROUPS = [
     select p.rid, c.group_id, min(p.via) as via
     from ca_payer p join ca_cust c using (customer_id)
     group by all""",
-    # only the payer's own items for weak references: the running number, one wrong character
+    # only the payer's own items for weak references: the running number, one wrong character;
+    # only when no number names one of the payer's invoices (open or paid) as written
     f"""create or replace temp table ca_hit34 as
     with r as (
-        select distinct rid, group_id from ca_pgroup
-        where rid not in (select h.rid from ca_hit12 h join ca_item_all i using (iid)
-                          where i.is_open)
+        select distinct rid, group_id from ca_pgroup g
+        where not exists (select 1 from ca_hit12 h join ca_item_all i using (iid)
+                          where h.rid = g.rid and i.group_id = g.group_id)
     ),
     ci as (select r.rid, i.iid, i.k2, i.k3 from r join ca_item i using (group_id)),
     t as (select * from ca_tok semi join r using (rid)),
@@ -154,6 +155,12 @@ GROUPS = [
         from tdel join idel on idel.rid = tdel.rid and idel.d = tdel.d
     )
     select * from tails union all select * from typos""",
+    # a number naming another customer's open invoice may be the payer's own with two digits
+    # swapped: those weak hits are kept aside (`ca_own_near`); matching decides with amounts
+    """create or replace temp table ca_own_near as
+    select * from ca_hit34
+    where rid in (select h.rid from ca_hit12 h join ca_item_all i using (iid) where i.is_open)""",
+    "delete from ca_hit34 where rid in (select rid from ca_own_near)",
     # the references kept: a token's best invoices, the payer's own preferred; a shorter
     # token inside a longer one that found an invoice is not a reference of its own
     """create or replace temp table ca_ref_kept as
@@ -185,7 +192,9 @@ GROUPS = [
                rank() over (partition by rid, tok order by in_payer desc, in_entity desc, level)
                    as rk,
                rank() over (partition by rid, tok, is_open
-                            order by in_payer desc, in_entity desc, level) as rk_open
+                            order by in_payer desc, in_entity desc, level) as rk_open,
+               -- the closest any open invoice comes to this number, the payer's or not
+               min(case when is_open then level end) over (partition by rid, tok) as closest
         from e
     ),
     -- with no payer known, the numbers say whose invoices they are: a customer's item is
@@ -205,7 +214,7 @@ GROUPS = [
     where rk = 1 or (is_open and rk_open = 1)""",
     """create or replace temp table ca_ref as
     select rid, iid, min(level) as level, bool_or(n_tok > 1) as ambiguous,
-           bool_or(contested) as contested,
+           bool_or(contested) as contested, bool_or(level > closest) as outranked,
            bool_and(in_payer) as in_payer, string_agg(distinct tok, ' ') as tokens
     from ca_ref_kept where is_open and rk_open = 1 group by rid, iid""",
     # the other open invoices a contested receipt's numbers name: does one of them fit too?

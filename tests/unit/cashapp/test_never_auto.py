@@ -99,3 +99,19 @@ def test_number_shared_by_two_customers_from_an_unknown_payer_is_proposed():
     assert statuses(con) and all(s == "proposed" for _, s in statuses(con))
     assert con.execute("select bool_or(list_contains(doubts, 'reference_names_several_customers'))"
                        " from ca_decided").fetchone() == (True,)
+
+
+def test_swapped_digits_naming_another_customers_invoice_post_to_the_payers_own():
+    # C1 pays its INV-2025-000450 (610.00) writing 000405: two digits swapped, and 000405 is
+    # C2's open invoice. The payer's own near number with the exact amount is taken, and the
+    # evidence says the number is another invoice's; a different amount stays a proposal.
+    items = ITEMS + [(5, "INV-2025-000450", "C1", "EUR", 610.00),
+                     (6, "INV-2025-000405", "C2", "EUR", 980.00)]
+    con = run({"amount": 610, "counterparty_account": "DE11111111111111111111",
+               "remittance": "INV-2025-000405"}, items)
+    assert statuses(con) == [("INV-2025-000450", "auto")]
+    assert con.execute("select doubts from ca_decided").fetchone() == (
+        ["ref_typo", "number_names_another_invoice"],)
+    con = run({"amount": 560, "counterparty_account": "DE11111111111111111111",
+               "remittance": "INV-2025-000405"}, items)
+    assert statuses(con) and all(s != "auto" for _, s in statuses(con))

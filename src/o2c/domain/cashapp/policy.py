@@ -39,6 +39,8 @@ PENALTY: dict[str, float] = {
     "customer_by_reference": 0.0,
     "fx": 0.01,                 # amounts compared after converting at the value-date rate
     "mixed_levels": 0.01,
+    # the number is, more exactly, another open invoice's: the payer's own near one was taken
+    "number_names_another_invoice": 0.01,
     "tail_reference_partial": 0.02,  # a part payment named by its running number only
     "weak_reference_fee": 0.02,  # a running number / one-typo reference, short by a fee
     "truncated_remittance": 0.02,  # the remittance filled its field: the last items were cut

@@ -1,0 +1,199 @@
+"""One residual receipt at a time: which of its candidate items does it pay? Pure: a receipt
+and its candidates in, match rows out (`o2c.cashapp.residual` loads them and stores the rows).
+
+Referenced items are tried first (a unique subset of them that makes the amount, possibly
+topped up from the payer's other open items), then the payer's open items oldest-due first,
+exact and then within the fee tolerance. Two solutions, or a search that ran out of budget, are
+proposals, never postings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from o2c.domain.cashapp.policy import Policy, short_reason
+from o2c.domain.cashapp.subset_sum import subset_sum
+from o2c.domain.money import minor_units
+
+LEVEL_DOUBT = {2: "ref_loose", 3: "ref_tail", 4: "ref_typo"}
+VIA_DOUBT = {"name": "customer_by_name", "fuzzy": "customer_fuzzy"}
+
+
+@dataclass
+class Item:
+    iid: int
+    currency: str
+    open_amount: Decimal
+    referenced: bool
+    level: int | None
+    tokens: str | None
+    in_payer: bool
+    disputed: bool
+    contested: bool = False  # its number also names another customer's open invoice
+    outranked: bool = False  # its number is, more exactly, another open invoice's
+    due: date | None = None
+
+
+@dataclass
+class Receipt:
+    rid: int
+    via: str | None
+    names_closed: bool = False
+    truncated: bool = False  # the remittance was cut at its field's length
+    amounts: dict[str, tuple[Decimal, Decimal | None]] = field(default_factory=dict)
+    items: list[Item] = field(default_factory=list)
+
+
+def _short_item(chosen: list[Item], diff: Decimal) -> Item | None:
+    """The item a short payment is short on: paid oldest first, the last due, unless it is
+    smaller than the difference (then the largest)."""
+    if not chosen:
+        return None
+    last = max(chosen, key=lambda i: (i.due or date.min, i.iid))
+    return last if last.open_amount > diff else max(chosen, key=lambda i: (i.open_amount, -i.iid))
+
+
+def _rows(r: Receipt, chosen: list[Item], amt: Decimal, ccy: str, fx: Decimal | None,
+          rule: str, doubts: list[str], alternative: int, policy: Policy) -> list[dict]:
+    total = sum((i.open_amount for i in chosen), Decimal(0))
+    diff = total - amt
+    big = _short_item(chosen, diff)
+    out = []
+    reason, closes = short_reason(diff, total, ccy, any(i.disputed for i in chosen), False,
+                                  policy.tolerances) if diff > 0 else ("", True)
+    for i in chosen:
+        row = dict(rid=r.rid, iid=i.iid, alternative=alternative, cash_applied=i.open_amount,
+                   write_off=Decimal(0), write_off_reason=None, discount=Decimal(0),
+                   discount_reason=None, residual=Decimal(0), residual_reason=None, rule=rule,
+                   doubts=doubts, via=r.via, tokens=i.tokens, amt=amt, currency=ccy,
+                   fx_rate=fx)
+        if i is big and diff > 0:
+            row["cash_applied"] = i.open_amount - diff
+            if closes and reason == "discount":
+                row.update(discount=diff, discount_reason=reason)
+            elif closes:
+                row.update(write_off=diff, write_off_reason=reason or "rounding")
+            else:
+                row.update(residual=diff, residual_reason=reason)
+        out.append(row)
+    tol = Decimal(policy.tolerances.rounding_minor).scaleb(-minor_units(ccy))
+    if fx is not None:
+        tol += amt * policy.tolerances.fx_percent
+    if -diff > tol:  # paid more than the items: the rest stays on account
+        out.append(dict(out[0], iid=None, cash_applied=-diff, tokens=None))
+    return out
+
+
+def _search(items: list[Item], target: int, tol: int, short: int, scale: int,
+            policy: Policy):
+    """Subsets whose open total is the receipt, or exceeds it by at most `short`."""
+    amounts = [int(i.open_amount * scale) for i in items]
+    return subset_sum(amounts, target, tol, max(short, tol), budget=policy.subset_budget,
+                      max_items=policy.subset_max_items)
+
+
+def settle(r: Receipt, policy: Policy) -> list[dict]:
+    refs = [i for i in r.items if i.referenced]
+    if r.names_closed and not refs:
+        return []  # it pays what the remittance names, and that is no longer open
+    pool = refs or [i for i in r.items if i.in_payer]
+    if not pool:
+        return []
+    # the receipt's own currency first, then the one most items are in
+    ccy = max({i.currency for i in pool}, key=lambda c: (
+        c in r.amounts and r.amounts[c][1] is None, sum(i.currency == c for i in pool), c))
+    if ccy not in r.amounts:
+        return []
+    amt, fx = r.amounts[ccy]
+    scale = 10 ** minor_units(ccy)
+    target = int(amt * scale)
+    tol = policy.tolerances.rounding_minor + (int(amt * policy.tolerances.fx_percent * scale)
+                                              if fx is not None else 0)
+    base = [VIA_DOUBT[r.via]] if r.via in VIA_DOUBT else []
+    if fx is not None:
+        base.append("fx")
+    others = [i for i in r.items if not i.referenced and i.in_payer and i.currency == ccy]
+    refs = [i for i in refs if i.currency == ccy]
+
+    def ref_doubts(chosen: list[Item]) -> list[str]:
+        d = list(base)
+        levels = {i.level for i in chosen if i.referenced}
+        d += [LEVEL_DOUBT[lv] for lv in sorted(levels) if lv in LEVEL_DOUBT]
+        if r.via and any(not i.in_payer for i in chosen):
+            d.append("other_customer_reference")
+        if not r.via and any(i.contested for i in chosen):
+            d.append("reference_names_several_customers")
+        if any(i.outranked for i in chosen if i.referenced):
+            d.append("number_names_another_invoice")
+        if any(not i.referenced for i in chosen) and any(i.referenced for i in chosen):
+            d.append("mixed_levels")
+        return d
+
+    fee = int(policy.tolerances.fee_limit(ccy, amt) * scale)
+    for below in (tol, fee):  # exact first, then short by a fee
+        for candidates, rule in ((refs, "ref_subset"), (others, "amount_subset")):
+            if not candidates:
+                continue
+            found = _search(candidates, target, tol, below, scale, policy)
+            if not found.solutions:
+                continue
+            doubts = ref_doubts([candidates[k] for k in found.solutions[0]])
+            if rule == "amount_subset":  # the remittance named items that do not fit
+                doubts = list(base) + (["mixed_levels"] if refs else [])
+            elif below > tol and any(candidates[k].level in (3, 4) for k in found.solutions[0]):
+                # one typo and a short amount are two doubts about the same item: propose
+                doubts.append("weak_reference_amount_differs" if any(
+                    candidates[k].level == 4 for k in found.solutions[0]) else "weak_reference_fee")
+            if not found.exhausted:
+                doubts.append("ambiguous_subset" if len(found.solutions) > 1
+                              else "budget_exhausted")
+            rows: list[dict] = []
+            for alt, sol in enumerate(found.solutions, start=1):
+                chosen = [candidates[k] for k in sol]
+                rows += _rows(r, chosen, amt, ccy, fx, rule if below == tol else
+                              ("ref_tolerance" if rule == "ref_subset" else rule), doubts,
+                              alt, policy)
+            return rows
+        if refs and below == tol:  # the referenced items plus some of the payer's others
+            rest = target - int(sum(i.open_amount for i in refs) * scale)
+            if rest > 0 and others:
+                found = _search(others, rest, tol, tol, scale, policy)
+                if found.solutions:
+                    # a cut-off remittance names the first items only: the rest is expected
+                    doubts = ref_doubts(refs) + [
+                        "truncated_remittance" if r.truncated else "mixed_levels"]
+                    if not found.unique:
+                        doubts.append("ambiguous_subset")
+                    chosen = refs + [others[k] for k in found.solutions[0]]
+                    return _rows(r, chosen, amt, ccy, fx, "ref_subset", doubts, 1, policy)
+    if refs:
+        total = sum((i.open_amount for i in refs), Decimal(0))
+        if total < amt and amt - total <= total * policy.tolerances.overpay_max_percent:
+            doubts = ref_doubts(refs) + (["reference_to_closed_invoice"] if r.names_closed else [])
+            if not r.via:  # nobody known pays more than the items named: whose invoices?
+                doubts.append("unknown_payer_amount_differs")
+            if any(i.level in (3, 4) for i in refs):
+                doubts.append("weak_reference_amount_differs")
+            if others:  # the excess may pay one of them, under a mistyped number
+                doubts.append("ambiguous_subset")
+            return _rows(r, refs, amt, ccy, fx, "ref_overpaid", doubts, 1, policy)
+        # several referenced items, not enough to pay them all: oldest first, for review
+        remaining, chosen_rows = amt, []
+        for i in refs:
+            if remaining <= 0:
+                break
+            part = min(i.open_amount, remaining)
+            row = _rows(r, [i], i.open_amount, ccy, fx, "ref_partial",
+                        ref_doubts(refs) + ["ambiguous_subset"], 1, policy)[0]  # never auto
+            row.update(cash_applied=part, amt=amt, residual=i.open_amount - part,
+                       residual_reason="unknown" if part < i.open_amount else None)
+            chosen_rows.append(row)
+            remaining -= part
+        return chosen_rows
+    return []
+
+
+def settle_many(receipts: list[Receipt], policy: Policy) -> list[dict]:
+    return [row for r in receipts for row in settle(r, policy)]
