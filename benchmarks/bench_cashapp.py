@@ -1,6 +1,7 @@
 """Cash application at scale, and its quality on a generated company.
 
     .venv/bin/python benchmarks/bench_cashapp.py scale [--receipts 1000000] [--repeat 3]
+    .venv/bin/python benchmarks/bench_cashapp.py files [--receipts 1000000]
     .venv/bin/python benchmarks/bench_cashapp.py quality --company DIR --warehouse FILE --as-of D
 
 `scale`: 1,000,000 receipts against 2,000,000 open invoices of 100,000 customers, built
@@ -13,6 +14,12 @@ accounts the ERP does not know, round amounts (equal-amount twins), 2% non-AR cr
 The tables are "already loaded": a run is the engine, the journal append and the measurement,
 in a fresh process (peak RSS from getrusage), then a re-run on the same data that must add
 nothing. Medians of `--repeat` runs are printed.
+
+`files`: the same data end to end from files, as `o2c cashapp run` takes it: the open items
+as its CSV (no parent/subsidiary links: that file has none) and the receipts as bank CSV
+statements of 10,000 lines; the command runs in its own process (wall, peak RSS of the child,
+its own split between reading files and matching), then applications.csv is scored against the
+truth.
 
 `quality`: the engine on a warehouse built from a generated company (ingest + dbt), measured
 against its truth folder; prints engine and baseline figures.
@@ -256,6 +263,85 @@ def scale(receipts: int, customers: int, repeat: int) -> None:
         shutil.rmtree(work)
 
 
+def _write_files(con: duckdb.DuckDBPyConnection, folder: Path) -> int:
+    """open_items.csv and bank CSV statements (10,000 lines each) from the built tables."""
+    from decimal import Decimal
+
+    from o2c.formats.records import BankTransaction
+    from o2c.formats.writers import make_statement
+    from o2c.formats.writers.bankcsv import write_csv
+
+    con.execute(f"""copy (
+        select i.customer_id, c.legal_name as customer_name, i.invoice_id, i.issue_date,
+               i.due_date, i.currency, i.open_amount, c.payer_accounts as customer_account
+        from ca_items i join ca_customers c using (customer_id)
+    ) to '{folder / "open_items.csv"}' (header)""")
+    statements = folder / "statements"
+    statements.mkdir()
+    cursor = con.execute("""
+        select bank_ref, currency, amount, direction, value_date, counterparty_name,
+               counterparty_account, remittance
+        from ca_receipts order by rid""")
+    files = 0
+    while batch := cursor.fetchmany(10_000):
+        files += 1
+        txns = [BankTransaction("DE00BENCH", ccy, Decimal(amount), direction, day, day, ref,
+                                counterparty_name=name, counterparty_account=account,
+                                remittance=remittance)
+                for ref, ccy, amount, direction, day, name, account, remittance in batch]
+        stmt = make_statement("DE00BENCH", "EUR", f"S{files:05d}", batch[-1][4], Decimal(0), txns)
+        with open(statements / f"statement_{files:05d}.csv", "wb") as out:
+            write_csv([stmt], out)
+    return files
+
+
+FILES_SCORE = """
+with apps as (
+    select bank_ref, invoice_id, cast(applied_amount as decimal(19,4)) as applied, status
+    from read_csv('{apps}', header = true, all_varchar = true) where invoice_id <> ''
+),
+truth as (
+    select r.bank_ref, p.invoice_id, p.amount
+    from ca_truth_pairs p join ca_receipts r using (bank_txn_id)
+),
+auto as (
+    select a.*, t.amount is not null
+                and abs(a.applied - t.amount) <= greatest(0.01, t.amount * 0.005) as correct
+    from apps a left join truth t using (bank_ref, invoice_id) where a.status = 'auto'
+)
+select (select count(*) from truth) as truth_pairs,
+       (select count(*) from auto where correct) / (select count(*) from truth) as invoice_rate,
+       (select avg(correct::int) from auto) as precision,
+       (select count(*) from auto) as auto_pairs
+"""
+
+
+def files(receipts: int, customers: int) -> None:
+    work = Path(tempfile.mkdtemp(prefix="bench_cashapp_files_"))
+    t = time.perf_counter()
+    with duckdb.connect(str(work / "base.duckdb")) as con:
+        build(con, receipts, customers)
+        n_files = _write_files(con, work)
+    print(f"built {receipts:,} receipts as {n_files} bank CSV files and the open items in "
+          f"{time.perf_counter() - t:.1f}s (not timed below)")
+    o2c = str(Path(sys.executable).with_name("o2c"))
+    t = time.perf_counter()
+    done = subprocess.run([o2c, "cashapp", "run", "--open-items", str(work / "open_items.csv"),
+                           "--statements", str(work / "statements"), "--out", str(work / "out")],
+                          capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - t
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"o2c cashapp run: wall {wall:.1f}s, peak RSS {rss:.0f} MiB; {done.stdout.strip()}")
+    with duckdb.connect(str(work / "base.duckdb")) as con:
+        cur = con.execute(FILES_SCORE.format(apps=work / "out" / "applications.csv"))
+        score = dict(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
+    print(f"invoice rate {100 * score['invoice_rate']:.2f}% of {score['truth_pairs']:,} truth "
+          f"pairs, precision {100 * score['precision']:.2f}% of {score['auto_pairs']:,} "
+          "auto-posted pairs")
+    if not os.environ.get("BENCH_KEEP"):
+        shutil.rmtree(work)
+
+
 def quality(company: Path, warehouse: Path, as_of: date) -> None:
     from o2c.adapters.warehouse import ensure_schema
     from o2c.cashapp import engine, metrics, sources
@@ -285,6 +371,9 @@ def main() -> None:
     s.add_argument("--receipts", type=int, default=1_000_000)
     s.add_argument("--customers", type=int, default=100_000)
     s.add_argument("--repeat", type=int, default=3)
+    f = sub.add_parser("files")
+    f.add_argument("--receipts", type=int, default=1_000_000)
+    f.add_argument("--customers", type=int, default=100_000)
     q = sub.add_parser("quality")
     q.add_argument("--company", type=Path, required=True)
     q.add_argument("--warehouse", type=Path, required=True)
@@ -292,6 +381,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.what == "scale":
         scale(args.receipts, args.customers, args.repeat)
+    elif args.what == "files":
+        files(args.receipts, args.customers)
     else:
         quality(args.company, args.warehouse, args.as_of)
 

@@ -32,20 +32,25 @@ from ca_exceptions order by bank_ref
 def standalone(open_items: Path, statements: Path, out: Path,
                policy: Policy | None = None) -> dict:
     """The engine on files, in an in-memory database; writes applications.csv, exceptions.csv."""
+    import time
+
     import duckdb
 
     from o2c.cashapp import engine, sources
 
+    started = time.perf_counter()
     con = duckdb.connect()
     sources.read_open_items(con, open_items)
     problems = sources.read_statements(con, statements)
+    read = time.perf_counter() - started
     run = engine.match(con, policy)
     out.mkdir(parents=True, exist_ok=True)
     con.execute(STANDALONE_APPLICATIONS).df().to_csv(out / "applications.csv", index=False)
     con.execute(STANDALONE_EXCEPTIONS).df().to_csv(out / "exceptions.csv", index=False)
     con.close()
     return {"receipts": run.receipts, "auto": run.auto, "proposed": run.proposed,
-            "exceptions": run.exceptions, "unreadable_files": problems}
+            "exceptions": run.exceptions, "seconds": round(time.perf_counter() - started, 1),
+            "reading_files_s": round(read, 1), "unreadable_files": problems}
 
 
 @cashapp_app.command("run")
