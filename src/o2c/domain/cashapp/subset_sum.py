@@ -78,7 +78,10 @@ def subset_sum(amounts: list[int], target: int, below: int = 0, above: int = 0,
     if not reach.possible(0, lo, hi, max_items):
         return SubsetResult((), True, 1)
     largest = _largest_totals(amounts, max_items)
-    suffix, q = reach.suffix, reach.q  # reach.possible inlined below: it runs per branch
+    q = reach.q  # reach.possible inlined below, on bytes: it runs per branch, and shifting
+    # a 32 Kbit integer costs far more than reading the few bytes of the window
+    size = (REACH_BITS >> 3) + 2
+    suffix = [s.to_bytes(size, "little") for s in reach.suffix]
     nodes = 0
     chosen: list[int] = []
     exhausted = True
@@ -107,7 +110,9 @@ def subset_sum(amounts: list[int], target: int, below: int = 0, above: int = 0,
             first = (lo - now) // q - (slots - 1 if q > 1 else 0)
             if first < 0:
                 first = 0
-            if not (suffix[j + 1] >> first) & ((1 << ((hi - now) // q - first + 1)) - 1):
+            last = (hi - now) // q
+            window = int.from_bytes(suffix[j + 1][first >> 3:(last >> 3) + 1], "little")
+            if not (window >> (first & 7)) & ((1 << (last - first + 1)) - 1):
                 continue
             chosen.append(j)
             go_on = walk(j + 1, now)
