@@ -27,6 +27,7 @@ from o2c.domain.cashapp.references import (
 from o2c.domain.money import MINOR_UNITS_NOT_2
 
 _TR = f"'{LOOK_ALIKES_FROM}', '{LOOK_ALIKES_TO}'"
+DIGITS_TO_NINES = "'0123456789', '9999999999'"  # an invoice number's shape
 _DEC = "case " + " ".join(f"when {{c}} = '{k}' then {v}" for k, v in MINOR_UNITS_NOT_2.items()) \
     + " else 2 end"
 
@@ -131,28 +132,32 @@ GROUPS = [
     # only when no number names one of the payer's invoices (open or paid) as written
     f"""create or replace temp table ca_hit34 as
     with r as (
-        select distinct rid, group_id from ca_pgroup g
-        where not exists (select 1 from ca_hit12 h join ca_item_all i using (iid)
-                          where h.rid = g.rid and i.group_id = g.group_id)
+        select distinct rid, group_id from ca_pgroup
+        where rid not in (select h.rid from ca_hit12 h join ca_item_all i using (iid)
+                          join ca_pgroup g on g.rid = h.rid and g.group_id = i.group_id)
     ),
-    ci as (select r.rid, i.iid, i.k2, i.k3 from r join ca_item i using (group_id)),
-    t as (select * from ca_tok semi join r using (rid)),
+    -- each item's keys once, however many receipts its customer sent
+    gi as (
+        select i.group_id, i.iid, i.k2, i.k3 from ca_item i
+        semi join (select distinct group_id from r) g using (group_id)
+    ),
+    t as (select r.group_id, x.* from ca_tok x join r using (rid)),
     tails as (
-        select t.rid, t.tok, ci.iid, 3 as level
-        from ci join t on t.rid = ci.rid and ltrim(t.c, '0') = ci.k3
-        where ci.k3 <> '' and regexp_matches(t.tok, '^[0-9]+$')
+        select t.rid, t.tok, gi.iid, 3 as level
+        from gi join t on t.group_id = gi.group_id and ltrim(t.c, '0') = gi.k3
+        where gi.k3 <> '' and regexp_matches(t.tok, '^[0-9]+$')
     ),
     idel as (
-        select rid, iid, unnest({_deletions('k2')}) as d from ci
+        select group_id, iid, unnest({_deletions('k2')}) as d from gi
         where length(k2) >= {MIN_TYPO_KEY}
     ),
     tdel as (
-        select rid, tok, unnest({_deletions('l')}) as d from t
+        select group_id, rid, tok, unnest({_deletions('l')}) as d from t
         where length(l) >= {MIN_TYPO_KEY}
     ),
     typos as (
         select distinct tdel.rid, tdel.tok, idel.iid, 4 as level
-        from tdel join idel on idel.rid = tdel.rid and idel.d = tdel.d
+        from tdel join idel on idel.group_id = tdel.group_id and idel.d = tdel.d
     )
     select * from tails union all select * from typos""",
     # a number naming another customer's open invoice may be the payer's own with two digits
@@ -225,18 +230,18 @@ GROUPS = [
     where i.is_open and h.rid in (select rid from ca_ref where contested)""",
     # receipts naming an invoice that is not open: paid already, or not one we know but
     # written exactly like our invoice numbers (same letters, same count of digits)
-    """create or replace temp table ca_ref_closed as
+    f"""create or replace temp table ca_ref_closed as
     with shapes as (
-        select distinct regexp_replace(regexp_replace(upper(invoice_id), '[^0-9A-Z]+', '', 'g'),
-                                       '[0-9]', '9', 'g') as shape
+        select distinct translate(regexp_replace(upper(invoice_id), '[^0-9A-Z]+', '', 'g'),
+                                  {DIGITS_TO_NINES}) as shape
         from ca_item_all
     ),
     unknown as (
         select t.rid, t.tok as named from ca_tok t
+        semi join shapes s on s.shape = translate(t.tok, {DIGITS_TO_NINES})
+        anti join ca_ref_kept k on k.rid = t.rid and k.tok = t.tok
+        anti join (select distinct rid from ca_hit34) w on w.rid = t.rid
         where length(t.tok) >= 6
-          and regexp_replace(t.tok, '[0-9]', '9', 'g') in (select shape from shapes)
-          and (t.rid, t.tok) not in (select (rid, tok) from ca_ref_kept)
-          and t.rid not in (select rid from ca_hit34)
     ),
     closed as (
         select k.rid, i.invoice_id as named
