@@ -49,8 +49,9 @@ def pending_reviews() -> list:
 
 @task(cache_policy=NO_CACHE)
 def start_review() -> str | None:
-    """A review run in the Prefect UI, unless one is already waiting (it shows every pending
-    proposal when it starts again)."""
+    """A review run in the Prefect UI for the proposals pending now, one per reconciliation (a
+    run already waiting keeps its own list; what one run decides, the other no longer asks:
+    `review.record_page` journals only what is still pending)."""
     from prefect.deployments import run_deployment
 
     try:

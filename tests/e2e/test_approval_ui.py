@@ -1,7 +1,9 @@
-"""The reminder review in the real Prefect UI: `o2c demo` (a Prefect server and worker of its
-own) runs the pipeline and the drafting to a suspended review run; headless Chromium opens
-that run, approves two drafts, rejects one, holds the rest, and resumes; exactly the two
-approved messages reach the SendGrid stand-in."""
+"""The reviews in the real Prefect UI: `o2c demo` (a Prefect server and worker of its own) runs
+the pipeline and the drafting to two suspended review runs. Headless Chromium opens the
+reminder review, approves two drafts, rejects one, holds the rest, and resumes: exactly the two
+approved messages reach the SendGrid stand-in. It opens the cash review, confirms the first
+proposal and rejects the second: the journal holds both decisions under the approver's name,
+and what was held stays pending."""
 
 from __future__ import annotations
 
@@ -58,13 +60,41 @@ def _next_stop(api: str, run_id: str) -> str:
     return _wait_for(api, run_id, {"COMPLETED", "FAILED", "CRASHED", "PAUSED"})
 
 
-def _open_review_form(page, url: str):
+def _open_review_form(page, url: str, heading: str = "Payment reminders"):
     page.goto(url)
     page.locator('button[aria-haspopup="menu"]').last.click()  # the run's menu (⋮)
     page.get_by_role("menuitem", name="Resume").click()
     dialog = page.get_by_role("dialog")
-    dialog.get_by_role("heading", name=re.compile("Payment reminders")).wait_for()
+    dialog.get_by_role("heading", name=re.compile(heading)).wait_for()
     return dialog
+
+
+def _paused_run(api: str, flow_name: str) -> str:
+    query = json.dumps({"flows": {"name": {"any_": [flow_name]}},
+                        "flow_runs": {"state": {"type": {"any_": ["PAUSED"]}}}}).encode()
+    request = urllib.request.Request(f"{api}/flow_runs/filter", data=query,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        runs = json.load(response)
+    assert len(runs) == 1, runs
+    return runs[0]["id"]
+
+
+def _decide_pages(page, api: str, url: str, run_id: str, heading: str, first: list[str]) -> str:
+    """Decide the first items of the first page as given, hold everything else, resume."""
+    dialog = _open_review_form(page, url, heading)
+    for index, decision in enumerate(first):
+        _choose(page, dialog, index, decision)
+    dialog.get_by_label(re.compile("^Your name")).fill(APPROVER)
+    dialog.get_by_role("button", name="Resume").click()
+    state = _next_stop(api, run_id)
+    while state == "PAUSED":  # a further page: hold everything on it
+        time.sleep(3)  # PAUSED shows a moment before the page's form is stored
+        dialog = _open_review_form(page, url, heading)
+        dialog.get_by_label(re.compile("^Your name")).fill(APPROVER)
+        dialog.get_by_role("button", name="Resume").click()
+        state = _next_stop(api, run_id)
+    return state
 
 
 def _choose(page, dialog, index: int, decision: str) -> None:
@@ -79,6 +109,23 @@ def _choose(page, dialog, index: int, decision: str) -> None:
             if attempt == 2:
                 raise
             page.keyboard.press("Escape")
+
+
+def _pending_proposals(env: dict) -> int:
+    listed = _o2c(env, "cashapp", "proposals", "--limit", "1000", timeout=120)
+    assert listed.returncode == 0, listed.stderr
+    found = re.search(r"(\d+) pending", listed.stdout)
+    return int(found.group(1)) if found else 0
+
+
+def _decisions(home) -> list[tuple[str, str]]:
+    """Reviewed receipts in the journal: (status, decided_by), one per receipt and decision."""
+    import duckdb
+
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        return con.execute("select status, decided_by from app.cash_applications "
+                           "where status in ('confirmed', 'rejected') "
+                           "group by status, decided_by, bank_txn_id").fetchall()
 
 
 def test_two_approved_one_rejected_in_the_ui_and_exactly_two_sent(tmp_path):
@@ -108,20 +155,22 @@ def test_two_approved_one_rejected_in_the_ui_and_exactly_two_sent(tmp_path):
                 dialog = _open_review_form(page, url)
                 assert dialog.get_by_text("Net due:").count() >= 3  # every draft in full
                 page.screenshot(path=str(shot))
-                _choose(page, dialog, 0, "approve")
-                _choose(page, dialog, 1, "reject")
-                _choose(page, dialog, 2, "approve")
-                dialog.get_by_label(re.compile("^Your name")).fill(APPROVER)
-                dialog.get_by_role("button", name="Resume").click()
-                state = _next_stop(api, run_id)
-                while state == "PAUSED":  # a further page: hold everything on it
-                    time.sleep(3)  # PAUSED shows a moment before the page's form is stored
-                    dialog = _open_review_form(page, url)
-                    dialog.get_by_label(re.compile("^Your name")).fill(APPROVER)
-                    dialog.get_by_role("button", name="Resume").click()
-                    state = _next_stop(api, run_id)
+                state = _decide_pages(page, api, url, run_id, "Payment reminders",
+                                      ["approve", "reject", "approve"])
+                assert state == "COMPLETED", (home / "run" / "worker.log").read_text()[-4000:]
+
+                cash_id = _paused_run(api, "review-cash")
+                cash_url = url.rsplit("/", 1)[0] + "/" + cash_id
+                pending_before = _pending_proposals(env)
+                cash_state = _decide_pages(page, api, cash_url, cash_id,
+                                           "Cash application proposals", ["confirm", "reject"])
+                page.screenshot(path=str(tmp_path / "cash-review-done.png"))
                 browser.close()
-            assert state == "COMPLETED", (home / "run" / "worker.log").read_text()[-4000:]
+            assert cash_state == "COMPLETED", (home / "run" / "worker.log").read_text()[-4000:]
+            decided = _decisions(home)
+            assert sorted(status for status, _ in decided) == ["confirmed", "rejected"]
+            assert {by for _, by in decided} == {APPROVER}
+            assert 0 <= _pending_proposals(env) < pending_before
         finally:
             stopped = _o2c(env, "server", "stop", timeout=120)
         assert "server" in stopped.stdout, stopped.stdout + stopped.stderr
