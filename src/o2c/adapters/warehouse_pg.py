@@ -61,6 +61,15 @@ def writer(settings: Settings) -> Iterator[psycopg.Connection]:
         yield conn
 
 
+def claim_file(conn: psycopg.Connection, checksum: str) -> str | None:
+    """Hold these bytes until commit (a second worker with the same file waits here); the
+    source_file_id they were already loaded under, if any."""
+    conn.execute("select pg_advisory_xact_lock(%s)", [advisory_key(f"o2c:file:{checksum}")])
+    row = conn.execute("select source_file_id from raw.file_ledger where checksum_sha256 = %s",
+                       [checksum]).fetchone()
+    return row[0] if row else None
+
+
 def next_version(conn: psycopg.Connection, key: str) -> tuple[int, int]:
     """The file's version and the next load_seq, under a ledger lock held until commit: a
     gap-free load_seq, and version counts that see every earlier load."""

@@ -18,7 +18,7 @@ import pyarrow as pa
 from psycopg import sql
 
 from o2c.adapters.landing import LandedFile, LandingZone
-from o2c.adapters.warehouse_pg import advisory_key, each_group_in_order, next_version
+from o2c.adapters.warehouse_pg import claim_file, each_group_in_order, next_version
 from o2c.formats import BankFileError
 from o2c.ingest.bank import (
     BANK_PREFIX,
@@ -64,11 +64,9 @@ def load_bank_file(conn: psycopg.Connection, landed: LandedFile, data: bytes,
     checksum = hashlib.sha256(data).hexdigest()
     outcome = BankFileOutcome(landed.key, "loaded", source_file_id=checksum[:16])
     with conn.transaction():
-        conn.execute("select pg_advisory_xact_lock(%s)", [advisory_key(f"o2c:file:{checksum}")])
-        known = conn.execute("select source_file_id from raw.file_ledger "
-                             "where checksum_sha256 = %s", [checksum]).fetchone()
+        known = claim_file(conn, checksum)
         if known:
-            outcome.status, outcome.source_file_id = "already_loaded", known[0]
+            outcome.status, outcome.source_file_id = "already_loaded", known
             _insert(conn, "raw.file_deliveries", delivery_row(landed, checksum, outcome, now))
             return outcome
         try:

@@ -24,7 +24,7 @@ import psycopg
 from psycopg import sql
 
 from o2c.adapters.landing import LandedFile, LandingZone
-from o2c.adapters.warehouse_pg import advisory_key, each_group_in_order, next_version
+from o2c.adapters.warehouse_pg import claim_file, each_group_in_order, next_version
 from o2c.contracts.datasets import DATASETS, Dataset
 from o2c.contracts.erp import validate
 from o2c.ingest.erp import ERP_PREFIX, FileOutcome, dataset_of, pending
@@ -102,11 +102,9 @@ def load_file(conn: psycopg.Connection, landed: LandedFile, data: bytes,
     checksum = hashlib.sha256(data).hexdigest()
     outcome = FileOutcome(landed.key, dataset.name, "loaded", source_file_id=checksum[:16])
     with conn.transaction():
-        conn.execute("select pg_advisory_xact_lock(%s)", [advisory_key(f"o2c:file:{checksum}")])
-        known = conn.execute("select source_file_id from raw.file_ledger "
-                             "where checksum_sha256 = %s", [checksum]).fetchone()
+        known = claim_file(conn, checksum)
         if known:
-            outcome.status, outcome.source_file_id = "already_loaded", known[0]
+            outcome.status, outcome.source_file_id = "already_loaded", known
             _record_delivery(conn, landed, checksum, outcome, now)
             return outcome
         _read_and_insert(conn, landed, data, dataset, outcome, now)
