@@ -55,7 +55,8 @@ def start_review() -> str | None:
     from prefect.deployments import run_deployment
 
     try:
-        run = run_deployment(REVIEW_DEPLOYMENT, timeout=0,
+        # its own run, not a subflow: Prefect cannot suspend a subflow
+        run = run_deployment(REVIEW_DEPLOYMENT, timeout=0, as_subflow=False,
                              idempotency_key=f"review-cash-{flow_run.get_id()}")
     except Exception as exc:  # noqa: BLE001 - no deployment: proposals wait for the CLI
         get_run_logger().warning("no %s deployment (%s): review with `o2c cashapp proposals`",
