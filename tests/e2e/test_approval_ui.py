@@ -80,9 +80,12 @@ def _paused_run(api: str, flow_name: str) -> str:
     return runs[0]["id"]
 
 
-def _decide_pages(page, api: str, url: str, run_id: str, heading: str, first: list[str]) -> str:
+def _decide_pages(page, api: str, url: str, run_id: str, heading: str, first: list[str],
+                  shot=None) -> str:
     """Decide the first items of the first page as given, hold everything else, resume."""
     dialog = _open_review_form(page, url, heading)
+    if shot:
+        page.screenshot(path=str(shot))
     for index, decision in enumerate(first):
         _choose(page, dialog, index, decision)
     dialog.get_by_label(re.compile("^Your name")).fill(APPROVER)
@@ -163,8 +166,8 @@ def test_two_approved_one_rejected_in_the_ui_and_exactly_two_sent(tmp_path):
                 cash_url = url.rsplit("/", 1)[0] + "/" + cash_id
                 pending_before = _pending_proposals(env)
                 cash_state = _decide_pages(page, api, cash_url, cash_id,
-                                           "Cash application proposals", ["confirm", "reject"])
-                page.screenshot(path=str(tmp_path / "cash-review-done.png"))
+                                           "Cash application proposals", ["confirm", "reject"],
+                                           shot=tmp_path / "cash-review-page.png")
                 browser.close()
             assert cash_state == "COMPLETED", (home / "run" / "worker.log").read_text()[-4000:]
             decided = _decisions(home)
