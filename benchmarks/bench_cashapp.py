@@ -244,8 +244,10 @@ def scale(receipts: int, customers: int, repeat: int) -> None:
     for i in range(repeat):
         path = work / f"run{i}.duckdb"
         shutil.copyfile(base, path)
-        out = subprocess.run([sys.executable, __file__, "one", str(path)], check=True,
+        out = subprocess.run([sys.executable, __file__, "one", str(path)], check=False,
                              capture_output=True, text=True)
+        if out.returncode != 0:
+            raise SystemExit(f"run {i + 1} failed:\n{out.stderr[-3000:]}")
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
         r = results[-1]
         print(f"run {i + 1}: wall {r['wall_s']}s, peak RSS {r['peak_rss_mib']} MiB, "

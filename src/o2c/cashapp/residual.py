@@ -92,16 +92,30 @@ def settle_all(amounts: pa.Table, items: pa.Table, policy: Policy,
     return rows
 
 
+MONEY = pa.decimal128(19, 4)
+# `ca_match`'s columns (match_sql.MATCH_COLUMNS), typed here so that no type is guessed from
+# the first rows (a guessed DECIMAL(8,4) cannot hold a later 14,848.41)
+ROW_SCHEMA = pa.schema([
+    ("rid", pa.int64()), ("iid", pa.int64()), ("alternative", pa.int32()),
+    ("cash_applied", MONEY), ("write_off", MONEY), ("write_off_reason", pa.string()),
+    ("discount", MONEY), ("discount_reason", pa.string()), ("residual", MONEY),
+    ("residual_reason", pa.string()), ("rule", pa.string()), ("doubts", pa.list_(pa.string())),
+    ("via", pa.string()), ("tokens", pa.string()), ("amt", MONEY), ("currency", pa.string()),
+    ("fx_rate", pa.decimal128(18, 10)),
+])
+
+
 def run(con: duckdb.DuckDBPyConnection, policy: Policy, n_processes: int | None = None) -> int:
     """Settle the residual receipts into `ca_match`; returns how many got a match."""
-    import pandas as pd
-
     amounts, items = fetch(con, policy)
     rows = settle_all(amounts, items, policy,
                       processes() if n_processes is None else n_processes)
+    insert_rows(con, rows)
+    return len({row["rid"] for row in rows})
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
     if rows:
-        frame = pd.DataFrame(rows)
-        con.register("_residual_rows", frame)
+        con.register("_residual_rows", pa.Table.from_pylist(rows, schema=ROW_SCHEMA))
         con.execute("insert into ca_match by name select * from _residual_rows")
         con.unregister("_residual_rows")
-    return len({row["rid"] for row in rows})
