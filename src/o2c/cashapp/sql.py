@@ -107,9 +107,14 @@ PREPARE = [
         from ca_ar r join ca_acct x on x.acct = r.acct
         where r.acct <> ''
     ),
+    -- a name two unrelated customers share says nothing about which one pays
+    one_group as (
+        select x.nkey from ca_cname x join ca_cust c using (customer_id)
+        group by x.nkey having count(distinct c.group_id) = 1
+    ),
     by_name as (
         select r.rid, x.customer_id, 'name' as via
-        from ca_ar r join ca_cname x on x.nkey = r.nkey
+        from ca_ar r join ca_cname x on x.nkey = r.nkey semi join one_group g on g.nkey = x.nkey
         where r.nkey <> '' and r.rid not in (select rid from by_account)
     )
     select * from by_account union all select * from by_name""",

@@ -4,6 +4,8 @@ is unknown. Tiny in-memory cases, one receipt each."""
 
 from __future__ import annotations
 
+import sys
+
 import duckdb
 import pytest
 
@@ -115,3 +117,16 @@ def test_swapped_digits_naming_another_customers_invoice_post_to_the_payers_own(
     con = run({"amount": 560, "counterparty_account": "DE11111111111111111111",
                "remittance": "INV-2025-000405"}, items)
     assert statuses(con) and all(s != "auto" for _, s in statuses(con))
+
+
+def test_a_name_two_customers_share_does_not_identify_the_payer(monkeypatch):
+    # C3 is another "Schneider Bau GmbH" (not in C1's group): the name alone cannot say whose
+    # 1,234.56 this is, even though only C1 has an invoice of that amount
+    monkeypatch.setattr(sys.modules[__name__], "CUSTOMERS", CUSTOMERS + [
+        ("C3", "Schneider Bau", "Schneider Bau GmbH", "C3", "AT33333333333333333333")])
+    items = ITEMS + [(5, "INV-2025-000150", "C1", "EUR", 1234.56),
+                     (6, "INV-2025-000301", "C3", "EUR", 80.00)]
+    con = run({"amount": 1234.56, "counterparty_name": "SCHNEIDER BAU GMBH"}, items)
+    assert all(s != "auto" for _, s in statuses(con))
+    con = run({"amount": 1234.56, "counterparty_name": "TALENT FOODS INC."}, items)
+    assert statuses(con) == []  # C2's name, and C2 has no such amount
