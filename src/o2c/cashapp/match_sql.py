@@ -75,7 +75,9 @@ def statements(policy: Policy) -> list[str]:
         with s as (
             select s.*, a.amt, a.fx_rate, s.total - a.amt as diff,
                    {tol} as tol, {fee} as fee_limit,
-                   p.via
+                   p.via,
+                   s.rid in (select rid from ca_named) and (s.rid, s.group_id) not in (
+                       select (rid, group_id) from ca_named) as named_other
             from ca_refsum s
             join ca_amt a using (rid, currency)
             left join (select rid, min(via) as via from ca_pgroup group by rid) p using (rid)
@@ -92,6 +94,7 @@ def statements(policy: Policy) -> list[str]:
                 case when worst = 2 then 'ref_loose' when worst = 3 then 'ref_tail'
                      when worst = 4 then 'ref_typo' end,
                 case when via is not null and not in_payer then 'other_customer_reference' end,
+                case when via is null and named_other then 'other_customer_reference' end,
                 case when outranked then 'number_names_another_invoice' end,
                 -- ... unless the other customer's invoices do not fit the amount either
                 case when via is null and contested and exists (

@@ -118,6 +118,12 @@ PREPARE = [
         where r.nkey <> '' and r.rid not in (select rid from by_account)
     )
     select * from by_account union all select * from by_name""",
+    # every customer group the bank's name is exactly, one or several: when the payer stays
+    # unknown, a referenced invoice of none of them is another customer's
+    """create or replace temp table ca_named as
+    select distinct r.rid, c.group_id
+    from ca_ar r join ca_cname x on x.nkey = r.nkey join ca_cust c using (customer_id)
+    where r.nkey <> ''""",
 ]
 
 # receipts a fuzzy name may still identify: no payer by account or exact name (a reference

@@ -130,3 +130,9 @@ def test_a_name_two_customers_share_does_not_identify_the_payer(monkeypatch):
     assert all(s != "auto" for _, s in statuses(con))
     con = run({"amount": 1234.56, "counterparty_name": "TALENT FOODS INC."}, items)
     assert statuses(con) == []  # C2's name, and C2 has no such amount
+    # still one of the two Schneiders: C2's invoice, named and exactly paid, is not theirs
+    con = run({"amount": 320, "counterparty_name": "SCHNEIDER BAU GMBH",
+               "remittance": "INV-2025-000201"}, items)
+    assert statuses(con) == [("INV-2025-000201", "proposed")]
+    assert con.execute("select list_contains(doubts, 'other_customer_reference') "
+                       "from ca_decided").fetchone() == (True,)
