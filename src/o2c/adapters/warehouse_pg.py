@@ -8,11 +8,12 @@ so each worker simply opens its own short-lived connection.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
 import psycopg
+from psycopg import sql
 
 from o2c.adapters.schema_pg import all_pg_ddl
 from o2c.settings import Settings
@@ -59,6 +60,15 @@ def writer(settings: Settings) -> Iterator[psycopg.Connection]:
     with connect(dsn(settings)) as conn:
         ensure_schema(conn)
         yield conn
+
+
+def copy_rows(conn: psycopg.Connection, table: str, columns: list[str], rows: Iterable) -> None:
+    """COPY `rows` into `table` (schema-qualified or not): the fast path for many rows."""
+    statement = sql.SQL("copy {} ({}) from stdin").format(
+        sql.Identifier(*table.split(".")), sql.SQL(", ").join(map(sql.Identifier, columns)))
+    with conn.cursor().copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def claim_file(conn: psycopg.Connection, checksum: str) -> str | None:

@@ -15,10 +15,9 @@ from itertools import groupby
 
 import psycopg
 import pyarrow as pa
-from psycopg import sql
 
 from o2c.adapters.landing import LandedFile, LandingZone
-from o2c.adapters.warehouse_pg import claim_file, each_group_in_order, next_version
+from o2c.adapters.warehouse_pg import claim_file, copy_rows, each_group_in_order, next_version
 from o2c.formats import BankFileError
 from o2c.ingest.bank import (
     BANK_PREFIX,
@@ -31,9 +30,6 @@ from o2c.ingest.bank import (
     stage_all,
 )
 
-_COPY_TRANSACTIONS = sql.SQL("copy raw.bank_transactions ({}) from stdin").format(
-    sql.SQL(", ").join(map(sql.Identifier, TRANSACTION_COLUMNS)))
-
 
 class _PgSink:
     too_big = (pa.ArrowInvalid, psycopg.errors.NumericValueOutOfRange)
@@ -42,14 +38,12 @@ class _PgSink:
         self.conn = conn
 
     def statement(self, values: list[object]) -> None:
-        self.conn.execute("insert into raw.bank_statements values ("
-                          + ", ".join(["%s"] * len(values)) + ")", values)
+        _insert(self.conn, "raw.bank_statements", values)
 
     def transactions(self, batch: pa.Table) -> None:
         columns = [batch.column(name).to_pylist() for name in TRANSACTION_COLUMNS]
-        with self.conn.cursor().copy(_COPY_TRANSACTIONS) as copy:
-            for row in zip(*columns, strict=True):
-                copy.write_row(row)
+        copy_rows(self.conn, "raw.bank_transactions", list(TRANSACTION_COLUMNS),
+                  zip(*columns, strict=True))
 
 
 def _insert(conn: psycopg.Connection, table: str, values: list[object]) -> None:

@@ -21,23 +21,14 @@ from itertools import groupby
 
 import pandas as pd
 import psycopg
-from psycopg import sql
 
 from o2c.adapters.landing import LandedFile, LandingZone
-from o2c.adapters.warehouse_pg import claim_file, each_group_in_order, next_version
+from o2c.adapters.warehouse_pg import claim_file, copy_rows, each_group_in_order, next_version
 from o2c.contracts.datasets import DATASETS, Dataset
 from o2c.contracts.erp import validate
 from o2c.ingest.erp import ERP_PREFIX, FileOutcome, dataset_of, pending
 from o2c.ingest.erp import _cast as cast_column
 from o2c.ingest.readers import FileRejected, file_format, read_extract
-
-
-def _copy_rows(conn: psycopg.Connection, table: str, columns: list[str], rows) -> None:
-    statement = sql.SQL("copy {} ({}) from stdin").format(
-        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns)))
-    with conn.cursor().copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def _insert_good(conn: psycopg.Connection, dataset: Dataset, good: pd.DataFrame,
@@ -47,7 +38,7 @@ def _insert_good(conn: psycopg.Connection, dataset: Dataset, good: pd.DataFrame,
                  + ", ".join(f"{n} text" for n in names)
                  + ", source_row integer) on commit drop")
     frame = good.reindex(columns=names, fill_value="").assign(source_row=good.index + 1)
-    _copy_rows(conn, "_good", [*names, "source_row"], frame.itertuples(index=False))
+    copy_rows(conn, "_good", [*names, "source_row"], frame.itertuples(index=False))
     select = ", ".join(cast_column(c) for c in dataset.columns)
     conn.execute(
         f"insert into raw.{dataset.name} ({', '.join(names)}, source_file_id, source_row) "
@@ -63,10 +54,8 @@ def _insert_quarantine(conn: psycopg.Connection, dataset: Dataset, frame: pd.Dat
              json.dumps(record, ensure_ascii=False), now)
             for index, reason, record in zip(reasons.index, reasons.values, records,
                                              strict=True))
-    with conn.cursor().copy("copy raw.quarantine (source_file_id, dataset, source_row, reason, "
-                            "record, quarantined_at) from stdin") as copy:
-        for row in rows:
-            copy.write_row(row)
+    copy_rows(conn, "raw.quarantine", ["source_file_id", "dataset", "source_row", "reason",
+                                       "record", "quarantined_at"], rows)
 
 
 def _record_delivery(conn: psycopg.Connection, landed: LandedFile, checksum: str,
