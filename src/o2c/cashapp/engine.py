@@ -112,20 +112,27 @@ from open_ar o join ca_receipts r using (rid) left join refs using (rid)
 """
 
 
-# two receipts of one run must not apply more to an item than is open: those are proposals
+# two receipts of one run must not apply more to an item than is open: those are proposals,
+# except the receipts whose remittance names the item, when what they apply fits on its own
 CLAIMED_TWICE = f"""
 update ca_decided d
 set doubts = list_append(d.doubts, 'item_claimed_twice'), status = 'proposed',
     confidence = least(d.confidence, {NEVER_AUTO_CAP})
 from (
-    select distinct m.rid from ca_decided m join (
-        select m.iid from ca_decided m join ca_item i using (iid)
-        where m.status = 'auto'
-        group by m.iid, i.open_amount
-        having count(distinct m.rid) > 1
-           and sum(m.cash_applied + m.write_off + m.discount) > i.open_amount + 0.01
-    ) x using (iid)
-    where m.status = 'auto'
+    with auto as (
+        select m.rid, m.iid, m.cash_applied + m.write_off + m.discount as taken,
+               (m.rid, m.iid) in (select (rid, iid) from ca_ref) as named
+        from ca_decided m where m.status = 'auto' and m.iid is not null
+    ),
+    over as (
+        select a.iid, i.open_amount,
+               coalesce(sum(a.taken) filter (where a.named), 0) as named_taken
+        from auto a join ca_item i using (iid)
+        group by a.iid, i.open_amount
+        having count(distinct a.rid) > 1 and sum(a.taken) > i.open_amount + 0.01
+    )
+    select distinct a.rid from auto a join over o using (iid)
+    where not (a.named and o.named_taken <= o.open_amount + 0.01)
 ) c where c.rid = d.rid and d.status = 'auto'
 """
 

@@ -43,7 +43,7 @@ def identify(con: duckdb.DuckDBPyConnection, policy: Policy) -> int:
             if len(w) >= MIN_WORD:
                 index[w].append(k)
     limit = max(int(len(names) * COMMON_SHARE), 20)
-    found = []
+    found, tied = [], []
     for rid, name, remittance in receipts:
         words = name_words(name) or name_words(remittance)
         query = " ".join(words)
@@ -57,13 +57,20 @@ def identify(con: duckdb.DuckDBPyConnection, policy: Policy) -> int:
             score = fuzz.token_set_ratio(n, query) if len(n) >= MIN_NAME else 0.0
             if score > by_group.get(gid, (-1.0, ""))[0]:
                 by_group[gid] = (score, cid)
-        ranked = sorted(by_group.values(), reverse=True)
+        ranked = sorted(((s, c, g) for g, (s, c) in by_group.items()), reverse=True)
         best = ranked[0]
-        if best[0] >= policy.fuzzy_name_min and (len(ranked) == 1
-                                                 or ranked[1][0] <= best[0] - LEAD):
+        if best[0] < policy.fuzzy_name_min:
+            continue
+        if len(ranked) == 1 or ranked[1][0] <= best[0] - LEAD:
             found.append((rid, best[1], "name" if best[0] >= EXACT else "fuzzy"))
+        else:  # several customers answer to the name: a reference or an amount may choose
+            tied.extend((rid, g) for s, _, g in ranked if s > best[0] - LEAD)
     if found:
         con.register("_fuzzy", pd.DataFrame(found, columns=["rid", "customer_id", "via"]))
         con.execute("insert into ca_payer select * from _fuzzy")
         con.unregister("_fuzzy")
+    if tied:
+        con.register("_tied", pd.DataFrame(tied, columns=["rid", "group_id"]))
+        con.execute("insert into ca_named select * from _tied except select * from ca_named")
+        con.unregister("_tied")
     return len(found)

@@ -13,6 +13,8 @@ from o2c.domain.cashapp.names import normalise_account, normalise_name, sql_name
     ("Müller GmbH & Co. KG", "MULLER"),
     ("SCHNEIDER BAU GMBH", "Schneider Bau"),
     ("The Talent Foods Company, Inc.", "Talent Foods Inc."),
+    ("MILLER INDUSTRIES L.L.C.", "Miller Industries"),
+    ("JOHNSON LOGISTICS IRELAND D.A.C.", "Johnson Logistics Ireland DAC"),
 ])
 def test_same_company(bank, erp):
     assert normalise_name(bank) == normalise_name(erp)
@@ -20,7 +22,8 @@ def test_same_company(bank, erp):
 
 def test_sql_mirrors_python():
     con = duckdb.connect()
-    for name in ["Straße Bau AG", "Søren ApS", "Ruiz Ingeniería S.L.", "THE X CO 2"]:
+    for name in ["Straße Bau AG", "Søren ApS", "Ruiz Ingeniería S.L.", "THE X CO 2",
+                 "Ionin Industries S.p.A."]:
         assert con.execute(f"select {sql_name('$1')}", [name]).fetchone()[0] == \
             normalise_name(name)
 

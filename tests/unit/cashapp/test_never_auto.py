@@ -17,7 +17,8 @@ ITEMS = [(1, "INV-2025-000101", "C1", "EUR", 500.00), (2, "INV-2025-000102", "C1
          (3, "INV-2025-000103", "C1", "EUR", 750.00), (4, "INV-2025-000201", "C2", "EUR", 320.00)]
 
 
-def run(receipt: dict, items: list[tuple] = ITEMS) -> duckdb.DuckDBPyConnection:
+def run(receipt: dict, items: list[tuple] = ITEMS,
+        others: tuple[dict, ...] = ()) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("create temp table ca_customers (customer_id varchar, name varchar, "
                 "legal_name varchar, group_id varchar, payer_accounts varchar)")
@@ -31,25 +32,27 @@ def run(receipt: dict, items: list[tuple] = ITEMS) -> duckdb.DuckDBPyConnection:
                 "customer_id varchar)")
     con.execute("create temp table ca_fx (rate_date date, from_currency varchar, "
                 "to_currency varchar, rate decimal(18,10))")
-    row = {"rid": 1, "bank_txn_id": "btx_1", "bank_ref": "R1", "account": "DE00HOUSE",
-           "entity_id": None, "currency": "EUR", "value_date": "2026-02-10",
-           "direction": "credit", "is_return": False, "reverses_bank_txn_id": None,
-           "counterparty_name": None, "counterparty_account": None, "remittance": None,
-           "structured_ref": None, **receipt}
+    rows = [{"rid": n, "bank_txn_id": f"btx_{n}", "bank_ref": f"R{n}", "account": "DE00HOUSE",
+             "entity_id": None, "currency": "EUR", "value_date": "2026-02-10",
+             "direction": "credit", "is_return": False, "reverses_bank_txn_id": None,
+             "counterparty_name": None, "counterparty_account": None, "remittance": None,
+             "structured_ref": None, **r} for n, r in enumerate((receipt, *others), start=1)]
     con.execute("create temp table ca_receipts (rid bigint, bank_txn_id varchar, "
                 "bank_ref varchar, account varchar, entity_id varchar, currency varchar, "
                 "value_date date, direction varchar, is_return boolean, "
                 "reverses_bank_txn_id varchar, counterparty_name varchar, "
                 "counterparty_account varchar, remittance varchar, structured_ref varchar, "
                 "amount decimal(19,4))")
-    columns = ", ".join(f"?::varchar as {k}" for k in row)
-    con.execute(f"insert into ca_receipts by name select {columns}", list(row.values()))
+    for row in rows:
+        columns = ", ".join(f"?::varchar as {k}" for k in row)
+        con.execute(f"insert into ca_receipts by name select {columns}", list(row.values()))
     engine.match(con)
     return con
 
 
-def statuses(con) -> list[tuple]:
-    return con.execute("select invoice_id, status from ca_decided order by all").fetchall()
+def statuses(con, rid: int = 1) -> list[tuple]:
+    return con.execute("select invoice_id, status from ca_decided where rid = ? order by all",
+                       [rid]).fetchall()
 
 
 def test_exact_reference_from_a_known_account_posts():
@@ -121,12 +124,17 @@ def test_swapped_digits_naming_another_customers_invoice_post_to_the_payers_own(
 
 def test_a_name_two_customers_share_does_not_identify_the_payer(monkeypatch):
     # C3 is another "Schneider Bau GmbH" (not in C1's group): the name alone cannot say whose
-    # 1,234.56 this is, even though only C1 has an invoice of that amount
+    # money this is; only an item that is exactly the amount, and the only one of both, can
     monkeypatch.setattr(sys.modules[__name__], "CUSTOMERS", CUSTOMERS + [
         ("C3", "Schneider Bau", "Schneider Bau GmbH", "C3", "AT33333333333333333333")])
     items = ITEMS + [(5, "INV-2025-000150", "C1", "EUR", 1234.56),
                      (6, "INV-2025-000301", "C3", "EUR", 80.00)]
+    con = run({"amount": 1250, "counterparty_name": "SCHNEIDER BAU GMBH"}, items)
+    assert statuses(con) == []  # 500 + 750 is C1's, but it may be C3's payment on account
     con = run({"amount": 1234.56, "counterparty_name": "SCHNEIDER BAU GMBH"}, items)
+    assert statuses(con) == [("INV-2025-000150", "auto")]
+    con = run({"amount": 1234.56, "counterparty_name": "SCHNEIDER BAU GMBH"},
+              items + [(7, "INV-2025-000302", "C3", "EUR", 1234.56)])
     assert all(s != "auto" for _, s in statuses(con))
     con = run({"amount": 1234.56, "counterparty_name": "TALENT FOODS INC."}, items)
     assert statuses(con) == []  # C2's name, and C2 has no such amount
@@ -136,3 +144,30 @@ def test_a_name_two_customers_share_does_not_identify_the_payer(monkeypatch):
     assert statuses(con) == [("INV-2025-000201", "proposed")]
     assert con.execute("select list_contains(doubts, 'other_customer_reference') "
                        "from ca_decided").fetchone() == (True,)
+
+
+def test_a_shared_name_and_a_number_naming_one_of_them_identify_the_payer(monkeypatch):
+    # two "Schneider Bau" customers; the remittance names C1's invoice and pays part of it:
+    # name and number agree on C1, so the part payment posts as it would from C1's account
+    monkeypatch.setattr(sys.modules[__name__], "CUSTOMERS", CUSTOMERS + [
+        ("C3", "Schneider Bau", "Schneider Bau GmbH", "C3", "AT33333333333333333333")])
+    con = run({"amount": 300, "counterparty_name": "SCHNEIDER BAU GMBH Rechnung",
+               "remittance": "INV-2025-000101"})
+    assert statuses(con) == [("INV-2025-000101", "auto")]
+    # the same part payment from a name no customer answers to is only proposed
+    con = run({"amount": 300, "counterparty_name": "NEW PAYER LTD",
+               "remittance": "INV-2025-000101"})
+    assert statuses(con) == [("INV-2025-000101", "proposed")]
+
+
+def test_two_receipts_taking_one_item_leave_it_to_the_one_that_names_it():
+    # receipt 1 names INV-2025-000101 and pays it; receipt 2, no reference, is 500 + 750 by
+    # amount alone: both would close 000101, so the one without the number is only proposed
+    items = ITEMS[:2]
+    con = run({"amount": 500, "counterparty_account": "DE11111111111111111111",
+               "remittance": "INV-2025-000101"}, items,
+              others=({"amount": 1250, "counterparty_account": "DE11111111111111111111"},))
+    assert statuses(con, 1) == [("INV-2025-000101", "auto")]
+    assert statuses(con, 2) == [("INV-2025-000101", "proposed"), ("INV-2025-000102", "proposed")]
+    assert con.execute("select bool_and(list_contains(doubts, 'item_claimed_twice')) "
+                       "from ca_decided where rid = 2").fetchone() == (True,)

@@ -17,8 +17,10 @@ SPRL BVBA THE AND ET UND Y E DE DER DIE DAS LA LE LES EL OF VAN VON CIA
 """.split())  # noqa: SIM905 - a table to read
 _NOT_WORD = re.compile(r"[^0-9A-Z]+")
 _DIGITS = re.compile(r"[0-9]")
-# "?" is what a bank's restricted character set leaves of a letter it cannot carry
-FOLD = {"ß": "SS", "Æ": "AE", "Ø": "O", "Œ": "OE", "Ł": "L", "Đ": "D", "Þ": "TH", "?": ""}
+# "?" is what a bank's restricted character set leaves of a letter it cannot carry; dots go
+# so that abbreviations stay one word: "L.L.C." is the legal form LLC, not the letters L, L, C
+FOLD = {"ß": "SS", "Æ": "AE", "Ø": "O", "Œ": "OE", "Ł": "L", "Đ": "D", "Þ": "TH", "?": "",
+        ".": ""}
 
 
 def fold(text: str) -> str:
