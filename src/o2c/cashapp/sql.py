@@ -161,6 +161,8 @@ GROUPS = [
         select distinct rid, group_id from ca_pgroup
         where rid not in (select h.rid from ca_hit12 h join ca_item_all i using (iid)
                           join ca_pgroup g on g.rid = h.rid and g.group_id = i.group_id)
+        union
+        select rid, group_id from ca_named where rid not in (select rid from ca_pgroup)
     ),
     -- each item's keys once, however many receipts its customer sent
     gi as (
@@ -186,6 +188,17 @@ GROUPS = [
         from tdel join idel on idel.group_id = tdel.group_id and idel.d = tdel.d
     )
     select * from tails union all select * from typos""",
+    # a name several customers share, and a weak reference to the items of one of them only:
+    # that one pays; weak references into several of them say nothing
+    """create or replace temp table ca_named_weak as
+    select h.rid, min(i.customer_id) as customer_id, min(i.group_id) as group_id,
+           count(distinct i.group_id) as n_groups
+    from ca_hit34 h join ca_item i using (iid)
+    where h.rid not in (select rid from ca_pgroup)
+    group by h.rid""",
+    "insert into ca_payer select rid, customer_id, 'name' from ca_named_weak where n_groups = 1",
+    "insert into ca_pgroup select rid, group_id, 'name' from ca_named_weak where n_groups = 1",
+    "delete from ca_hit34 where rid in (select rid from ca_named_weak where n_groups > 1)",
     # a number naming another customer's open invoice may be the payer's own with two digits
     # swapped: those weak hits are kept aside (`ca_own_near`); matching decides with amounts
     """create or replace temp table ca_own_near as
