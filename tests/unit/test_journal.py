@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from o2c.adapters import journal
@@ -55,3 +56,22 @@ def test_unknown_columns_are_refused(con):
     with pytest.raises(ValueError, match="no column"):
         journal.append(con, "cash_applications",
                        pd.DataFrame([{**_application("A1", "1"), "amount_eur": 1}]))
+
+
+def test_a_batch_larger_than_a_row_group_keeps_its_order_and_chain(con):
+    # more than one DuckDB row group (122,880 rows): the chain is computed apart from the
+    # rows and must still line up with each of them, in the order given
+    n = 130_000
+    rows = pa.table({"application_id": [f"A{i:06d}" for i in range(n, 0, -1)],
+                     "currency": ["EUR"] * n,
+                     "cash_applied": pa.array([1] * n, pa.decimal128(19, 4)),
+                     "write_off": pa.array([0] * n, pa.decimal128(19, 4)),
+                     "discount": pa.array([0] * n, pa.decimal128(19, 4)),
+                     "status": ["auto"] * n, "decided_by": ["engine"] * n,
+                     "decided_at": pa.array([datetime(2026, 3, 2, 9)] * n, pa.timestamp("us"))})
+    assert journal.append(con, "cash_applications", rows) == n
+    assert journal.verify(con, "cash_applications").ok
+    first, last = con.execute("select first(application_id order by seq), "
+                              "last(application_id order by seq) from app.cash_applications"
+                              ).fetchone()
+    assert (first, last) == (f"A{n:06d}", "A000001")

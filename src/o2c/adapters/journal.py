@@ -40,6 +40,17 @@ def _chain(prev_hash: str, canonical: str) -> str:
     return hashlib.sha256(f"{prev_hash}|{canonical}".encode()).hexdigest()
 
 
+def _chained(prev_hash: str, canonicals: list[str]) -> tuple[list[str], list[str]]:
+    """Each row's prev_hash and row_hash, in order (`_chain` inlined: a million rows)."""
+    sha256 = hashlib.sha256
+    prevs, hashes = [], []
+    for canonical in canonicals:
+        prevs.append(prev_hash)
+        prev_hash = sha256(f"{prev_hash}|{canonical}".encode()).hexdigest()
+        hashes.append(prev_hash)
+    return prevs, hashes
+
+
 def append(
     con: duckdb.DuckDBPyConnection,
     journal_name: str,
@@ -74,38 +85,36 @@ def append(
             f"from {journal.table} limit 0",
             [recorded],
         )
+        # staged in order; scans keep insertion order, so the chain lines up positionally
         con.execute(
             f"insert into _staged by name "
             f"select * exclude (_rank), ?::timestamp as recorded_at from ("
             f"  select i.*, row_number() over (partition by i.{journal.key} order by i._ord)"
             f"  as _rank from _incoming i anti join {journal.table} t using ({journal.key})"
-            f") where _rank = 1",
+            f") where _rank = 1 order by _ord",
             [recorded],
         )
         staged = con.execute(
-            f"select _ord, {_canonical_sql(columns)} from _staged order by _ord"
-        ).fetchall()
+            f"select _ord, {_canonical_sql(columns)} as canonical from _staged order by _ord"
+        ).to_arrow_table()
         last = con.execute(
             f"select seq, row_hash from {journal.table} order by seq desc limit 1"
         ).fetchone()
         seq, prev = last if last else (0, "")
-        chain = []
-        for ord_, canonical in staged:
-            seq += 1
-            row_hash = _chain(prev, canonical)
-            chain.append((ord_, seq, prev, row_hash))
-            prev = row_hash
-        if chain:
-            ords, seqs, prevs, hashes = zip(*chain, strict=True)
-            con.register("_chain", pa.table({"_ord": pa.array(ords, pa.int64()),
-                                             "seq": pa.array(seqs, pa.int64()),
-                                             "prev_hash": prevs, "row_hash": hashes}))
-            con.execute(
+        prevs, hashes = _chained(prev, staged.column("canonical").to_pylist())
+        if hashes:
+            con.register("_chain", pa.table({
+                "_ord": staged.column("_ord"),
+                "seq": pa.array(range(seq + 1, seq + 1 + len(hashes)), pa.int64()),
+                "prev_hash": pa.array(prevs, pa.string()),
+                "row_hash": pa.array(hashes, pa.string())}))
+            inserted = con.execute(
                 f"insert into {journal.table} by name "
-                f"select s.* exclude (_ord), c.seq, c.prev_hash, c.row_hash "
-                f"from _staged s join _chain c using (_ord)"
-            )
+                f"select s.* exclude (_ord), c.* exclude (_ord) "
+                f"from _staged s positional join _chain c where s._ord = c._ord").fetchone()[0]
             con.unregister("_chain")
+            if inserted != len(hashes):  # a scan out of order: the chain would not fit
+                raise RuntimeError(f"{journal.table}: staged rows out of order, nothing added")
         con.execute("drop table _staged")
         con.execute("commit")
     except Exception:
@@ -113,7 +122,7 @@ def append(
         raise
     finally:
         con.unregister("_incoming")
-    return len(chain)
+    return len(hashes)
 
 
 @dataclass(frozen=True)
