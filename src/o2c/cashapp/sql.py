@@ -137,18 +137,19 @@ where r.rid not in (select rid from ca_payer)
 GROUPS = [
     # a name several customers share: a number naming an open invoice of one of them, or
     # else the only open item of exactly the amount among them, says which one pays
+    """create or replace temp table ca_named_only as
+    select * from ca_named anti join ca_payer p using (rid)""",
     """insert into ca_payer
     select h.rid, min(i.customer_id), 'name'
-    from ca_hit12 h join ca_item i using (iid)
-    join ca_named n on n.rid = h.rid and n.group_id = i.group_id
-    where h.rid not in (select rid from ca_payer)
+    from ca_named_only n join ca_hit12 h using (rid)
+    join ca_item i on i.iid = h.iid and i.group_id = n.group_id
     group by h.rid having count(distinct i.group_id) = 1""",
     """insert into ca_payer
     select n.rid, min(i.customer_id), 'name'
-    from ca_named n join ca_ar r using (rid)
+    from ca_named_only n anti join ca_hit12 h using (rid)
+    join ca_ar r using (rid)
     join ca_item i on i.group_id = n.group_id and i.currency = r.currency
                   and i.open_amount = r.amount
-    where n.rid not in (select rid from ca_payer) and n.rid not in (select rid from ca_hit12)
     group by n.rid having count(*) = 1""",
     """create or replace temp table ca_pgroup as
     select p.rid, c.group_id, min(p.via) as via
