@@ -127,11 +127,13 @@ PREPARE = [
 ]
 
 # receipts a fuzzy name may still identify: no payer by account or exact name (a reference
-# alone does not say who pays: a payer known by name tells a mistyped number from another's)
+# alone does not say who pays: a payer known by name tells a mistyped number from another's),
+# and not exactly the name of several customers (no score tells those apart)
 FUZZY_CANDIDATES = """
 select r.rid, coalesce(x.counterparty_name, '') as name, coalesce(x.remittance, '') as remittance
 from ca_ar r join ca_receipts x using (rid)
-where r.rid not in (select rid from ca_payer)
+anti join ca_payer p using (rid)
+anti join ca_named n using (rid)
 """
 
 GROUPS = [
