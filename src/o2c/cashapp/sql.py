@@ -79,6 +79,11 @@ PREPARE = [
     from g
     where length(tok) >= {MIN_TAIL} and length(tok) <= 40 and {sql_has_digit('tok')}""",
     # references that name an invoice: the whole number, or without prefix / leading zeros
+    # how our invoice numbers are written: letters kept, every digit a 9
+    f"""create or replace temp table ca_shape as
+    select distinct translate(regexp_replace(upper(invoice_id), '[^0-9A-Z]+', '', 'g'),
+                              {DIGITS_TO_NINES}) as shape
+    from ca_item_all""",
     f"""create or replace temp table ca_hit12 as
     select t.rid, t.tok, i.iid, 1 as level
     from ca_tok t join ca_item_all i on i.k1 = t.c
@@ -137,8 +142,8 @@ anti join ca_named n using (rid)
 """
 
 GROUPS = [
-    # a name several customers share: a number naming an open invoice of one of them, or
-    # else the only open item of exactly the amount among them, says which one pays
+    # a name several customers share: a number naming an open invoice of one of them says
+    # which one pays
     """create or replace temp table ca_named_only as
     select * from ca_named anti join ca_payer p using (rid)""",
     """insert into ca_payer
@@ -146,13 +151,6 @@ GROUPS = [
     from ca_named_only n join ca_hit12 h using (rid)
     join ca_item i on i.iid = h.iid and i.group_id = n.group_id
     group by h.rid having count(distinct i.group_id) = 1""",
-    """insert into ca_payer
-    select n.rid, min(i.customer_id), 'name'
-    from ca_named_only n anti join ca_hit12 h using (rid)
-    join ca_ar r using (rid)
-    join ca_item i on i.group_id = n.group_id and i.currency = r.currency
-                  and i.open_amount = r.amount
-    group by n.rid having count(*) = 1""",
     """create or replace temp table ca_pgroup as
     select p.rid, c.group_id, min(p.via) as via
     from ca_payer p join ca_cust c using (customer_id)
@@ -202,6 +200,23 @@ GROUPS = [
     "insert into ca_payer select rid, customer_id, 'name' from ca_named_weak where n_groups = 1",
     "insert into ca_pgroup select rid, group_id, 'name' from ca_named_weak where n_groups = 1",
     "delete from ca_hit34 where rid in (select rid from ca_named_weak where n_groups > 1)",
+    # ... and with no number at all (nothing written like an invoice number, no bare digits),
+    # the only open item of exactly the amount among them: a number that names none of their
+    # invoices is not confirmed by an amount
+    f"""create or replace temp table ca_named_amount as
+    select n.rid, min(i.customer_id) as customer_id, min(i.group_id) as group_id
+    from ca_named_only n
+    anti join ca_pgroup g using (rid)
+    anti join (select distinct t.rid from ca_tok t
+               where regexp_matches(t.tok, '^[0-9]+$')
+                  or translate(t.tok, {DIGITS_TO_NINES}) in (select shape from ca_shape)) t
+         using (rid)
+    join ca_ar r using (rid)
+    join ca_item i on i.group_id = n.group_id and i.currency = r.currency
+                  and i.open_amount = r.amount
+    group by n.rid having count(*) = 1""",
+    "insert into ca_payer select rid, customer_id, 'name' from ca_named_amount",
+    "insert into ca_pgroup select rid, group_id, 'name' from ca_named_amount",
     # a number naming another customer's open invoice may be the payer's own with two digits
     # swapped: those weak hits are kept aside (`ca_own_near`); matching decides with amounts
     """create or replace temp table ca_own_near as
@@ -273,14 +288,9 @@ GROUPS = [
     # receipts naming an invoice that is not open: paid already, or not one we know but
     # written exactly like our invoice numbers (same letters, same count of digits)
     f"""create or replace temp table ca_ref_closed as
-    with shapes as (
-        select distinct translate(regexp_replace(upper(invoice_id), '[^0-9A-Z]+', '', 'g'),
-                                  {DIGITS_TO_NINES}) as shape
-        from ca_item_all
-    ),
-    unknown as (
+    with unknown as (
         select t.rid, t.tok as named from ca_tok t
-        semi join shapes s on s.shape = translate(t.tok, {DIGITS_TO_NINES})
+        semi join ca_shape s on s.shape = translate(t.tok, {DIGITS_TO_NINES})
         anti join ca_ref_kept k on k.rid = t.rid and k.tok = t.tok
         anti join (select distinct rid from ca_hit34) w on w.rid = t.rid
         where length(t.tok) >= 6

@@ -133,6 +133,11 @@ def test_a_name_two_customers_share_does_not_identify_the_payer(monkeypatch):
     assert statuses(con) == []  # 500 + 750 is C1's, but it may be C3's payment on account
     con = run({"amount": 1234.56, "counterparty_name": "SCHNEIDER BAU GMBH"}, items)
     assert statuses(con) == [("INV-2025-000150", "auto")]
+    # ... unless the payer wrote a number that names none of their invoices
+    for remittance in ("RE: 208440", "INV-2025-000999"):
+        con = run({"amount": 1234.56, "counterparty_name": "SCHNEIDER BAU GMBH",
+                   "remittance": remittance}, items)
+        assert all(s != "auto" for _, s in statuses(con))
     con = run({"amount": 1234.56, "counterparty_name": "SCHNEIDER BAU GMBH"},
               items + [(7, "INV-2025-000302", "C3", "EUR", 1234.56)])
     assert all(s != "auto" for _, s in statuses(con))
