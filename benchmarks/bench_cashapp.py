@@ -199,12 +199,14 @@ def build(con: duckdb.DuckDBPyConnection, receipts: int, customers: int) -> None
     con.execute("checkpoint")
 
 
-def one_run(path: str) -> dict:
+def one_run(path: str, memory_limit: str | None = None) -> dict:
     """Engine + journal + measurement on the loaded tables; then a re-run (adds nothing)."""
     from o2c.adapters.warehouse import ensure_schema
     from o2c.cashapp import engine, metrics, store
 
     con = duckdb.connect(path)
+    if memory_limit:  # DuckDB spills what does not fit (its default: 80% of the RAM)
+        con.execute(f"set memory_limit = '{memory_limit}'")
     ensure_schema(con)
     phases: dict[str, float] = {}
     wall = time.perf_counter()
@@ -229,7 +231,7 @@ def one_run(path: str) -> dict:
             "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
-def scale(receipts: int, customers: int, repeat: int) -> None:
+def scale(receipts: int, customers: int, repeat: int, memory_limit: str | None = None) -> None:
     work = Path(tempfile.mkdtemp(prefix="bench_cashapp_"))
     base = work / "base.duckdb"
     t = time.perf_counter()
@@ -244,7 +246,8 @@ def scale(receipts: int, customers: int, repeat: int) -> None:
     for i in range(repeat):
         path = work / f"run{i}.duckdb"
         shutil.copyfile(base, path)
-        out = subprocess.run([sys.executable, __file__, "one", str(path)], check=False,
+        out = subprocess.run([sys.executable, __file__, "one", str(path),
+                              *([memory_limit] if memory_limit else [])], check=False,
                              capture_output=True, text=True)
         if out.returncode != 0:
             raise SystemExit(f"run {i + 1} failed:\n{out.stderr[-3000:]}")
@@ -365,7 +368,7 @@ def quality(company: Path, warehouse: Path, as_of: date) -> None:
 
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "one":
-        print(json.dumps(one_run(sys.argv[2]), default=str))
+        print(json.dumps(one_run(*sys.argv[2:4]), default=str))
         return
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="what", required=True)
@@ -373,6 +376,7 @@ def main() -> None:
     s.add_argument("--receipts", type=int, default=1_000_000)
     s.add_argument("--customers", type=int, default=100_000)
     s.add_argument("--repeat", type=int, default=3)
+    s.add_argument("--duckdb-memory", help="DuckDB memory_limit for the run, e.g. 3GB")
     f = sub.add_parser("files")
     f.add_argument("--receipts", type=int, default=1_000_000)
     f.add_argument("--customers", type=int, default=100_000)
@@ -382,7 +386,7 @@ def main() -> None:
     q.add_argument("--as-of", type=date.fromisoformat, required=True)
     args = parser.parse_args()
     if args.what == "scale":
-        scale(args.receipts, args.customers, args.repeat)
+        scale(args.receipts, args.customers, args.repeat, args.duckdb_memory)
     elif args.what == "files":
         files(args.receipts, args.customers)
     else:

@@ -78,12 +78,12 @@ PREPARE = [
     select rid, tok, translate(tok, {_TR}) as c, {sql_loose("tok", plain=True)} as l
     from g
     where length(tok) >= {MIN_TAIL} and length(tok) <= 40 and {sql_has_digit('tok')}""",
-    # references that name an invoice: the whole number, or without prefix / leading zeros
     # how our invoice numbers are written: letters kept, every digit a 9
     f"""create or replace temp table ca_shape as
     select distinct translate(regexp_replace(upper(invoice_id), '[^0-9A-Z]+', '', 'g'),
                               {DIGITS_TO_NINES}) as shape
     from ca_item_all""",
+    # references that name an invoice: the whole number, or without prefix / leading zeros
     f"""create or replace temp table ca_hit12 as
     select t.rid, t.tok, i.iid, 1 as level
     from ca_tok t join ca_item_all i on i.k1 = t.c
