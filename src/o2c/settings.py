@@ -21,6 +21,10 @@ class Settings(BaseSettings):
     home: Path = Field(Path(".o2c"), description="Local state: warehouse, landing, server pids")
     landing_url: str = Field("", description="Landing zone: a folder or s3://bucket/prefix")
     duckdb_path: Path | None = Field(None, description="The DuckDB warehouse file")
+    duckdb_memory_limit: str = Field(
+        "", pattern=r"^(\d+(\.\d+)?\s*([KMGT]i?B)?)?$",
+        description="DuckDB memory limit for o2c's connections, e.g. 4GB (more spills to disk); "
+                    "empty: DuckDB's default, 80% of the RAM")
     s3_endpoint_url: str | None = Field(None, description="S3-compatible endpoint (MinIO, moto)")
     aws_region: str = Field("us-east-1", description="Region for the landing bucket")
     time_zone: str = Field("UTC", description="Company time zone; `as_of` defaults to its today")

@@ -96,12 +96,19 @@ def writer(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
         return
     with writer_slot(settings):
         con = duckdb.connect(str(settings.warehouse_path))
+        limit_memory(con, settings)
         try:
             ensure_schema(con)
             yield con
             con.execute("checkpoint")
         finally:
             con.close()
+
+
+def limit_memory(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """Cap DuckDB (`O2C_DUCKDB_MEMORY_LIMIT`): a million receipts otherwise hold 10 GiB."""
+    if settings.duckdb_memory_limit:
+        con.execute(f"set memory_limit = '{settings.duckdb_memory_limit}'")
 
 
 def publish_read_copy(settings: Settings) -> Path:

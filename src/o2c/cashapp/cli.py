@@ -36,10 +36,13 @@ def standalone(open_items: Path, statements: Path, out: Path,
 
     import duckdb
 
+    from o2c.adapters.warehouse import limit_memory
     from o2c.cashapp import engine, sources
+    from o2c.settings import Settings
 
     started = time.perf_counter()
     con = duckdb.connect()
+    limit_memory(con, Settings())
     sources.read_open_items(con, open_items)
     problems = sources.read_statements(con, statements)
     read = time.perf_counter() - started
