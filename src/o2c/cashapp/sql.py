@@ -141,6 +141,12 @@ anti join ca_payer p using (rid)
 anti join ca_named n using (rid)
 """
 
+def _named_payers(found: str) -> list[str]:
+    """The payer a shared name and a reference or an amount chose, as a payer and its group."""
+    return [f"insert into ca_payer select rid, customer_id, 'name' from {found}",
+            f"insert into ca_pgroup select rid, group_id, 'name' from {found}"]
+
+
 GROUPS = [
     # a name several customers share: a number naming an open invoice of one of them says
     # which one pays
@@ -197,8 +203,7 @@ GROUPS = [
     from ca_hit34 h join ca_item i using (iid)
     where h.rid not in (select rid from ca_pgroup)
     group by h.rid""",
-    "insert into ca_payer select rid, customer_id, 'name' from ca_named_weak where n_groups = 1",
-    "insert into ca_pgroup select rid, group_id, 'name' from ca_named_weak where n_groups = 1",
+    *_named_payers("ca_named_weak where n_groups = 1"),
     "delete from ca_hit34 where rid in (select rid from ca_named_weak where n_groups > 1)",
     # ... and with no number at all (nothing written like an invoice number, no bare digits),
     # the only open item of exactly the amount among them: a number that names none of their
@@ -215,8 +220,7 @@ GROUPS = [
     join ca_item i on i.group_id = n.group_id and i.currency = r.currency
                   and i.open_amount = r.amount
     group by n.rid having count(*) = 1""",
-    "insert into ca_payer select rid, customer_id, 'name' from ca_named_amount",
-    "insert into ca_pgroup select rid, group_id, 'name' from ca_named_amount",
+    *_named_payers("ca_named_amount"),
     # a number naming another customer's open invoice may be the payer's own with two digits
     # swapped: those weak hits are kept aside (`ca_own_near`); matching decides with amounts
     """create or replace temp table ca_own_near as
