@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from o2c.cashapp.sql import decimals
 from o2c.domain.cashapp.policy import REMITTANCE_LIMIT, Policy
+from o2c.domain.cashapp.references import sql_stated_count
 
 MATCH_COLUMNS = """
     rid BIGINT, iid BIGINT, alternative INTEGER, cash_applied DECIMAL(19,4),
@@ -216,7 +217,8 @@ select rid, rid in (select rid from ca_ref_closed) as names_closed from (
 """
 RESIDUAL_AMOUNTS = f"""
 select a.rid, a.currency, a.amt, a.fx_rate, r.names_closed,
-       length(coalesce(x.remittance, '')) >= {REMITTANCE_LIMIT} as truncated
+       length(coalesce(x.remittance, '')) >= {REMITTANCE_LIMIT} as truncated,
+       {sql_stated_count('x.remittance')} as stated_count
 from ca_amt a join ca_residual r using (rid) join ca_receipts x using (rid)
 """
 RESIDUAL_ITEMS = """

@@ -37,9 +37,11 @@ def fetch(con: duckdb.DuckDBPyConnection, policy: Policy) -> tuple[pa.Table, pa.
 
 def receipts_from(amounts: pa.Table, items: pa.Table) -> list[Receipt]:
     receipts: dict[int, Receipt] = {}
-    for rid, ccy, amt, fx, closed, truncated in zip(*(amounts.column(c).to_pylist() for c in (
-            "rid", "currency", "amt", "fx_rate", "names_closed", "truncated")), strict=True):
-        receipts.setdefault(rid, Receipt(rid, None, bool(closed), bool(truncated))
+    for rid, ccy, amt, fx, closed, truncated, count in zip(*(
+            amounts.column(c).to_pylist() for c in (
+                "rid", "currency", "amt", "fx_rate", "names_closed", "truncated",
+                "stated_count")), strict=True):
+        receipts.setdefault(rid, Receipt(rid, None, bool(closed), bool(truncated), count)
                             ).amounts[ccy] = (amt, fx)
     grouped: dict[int, list[Item]] = defaultdict(list)
     via: dict[int, str | None] = {}

@@ -15,7 +15,9 @@ from o2c.domain.cashapp.references import (
     rf_valid,
     sql_canon,
     sql_loose,
+    sql_stated_count,
     sql_tail,
+    stated_count,
     structured_keys,
     tail,
     tokens,
@@ -97,3 +99,17 @@ def test_isr_qr_reference_check_digit():
     assert isr_valid(ref)
     assert not isr_valid(body + str((mod10_recursive(body) + 1) % 10))
     assert structured_keys(ref) == [body.lstrip("0")]
+
+
+@pytest.mark.parametrize(("remittance", "count"), [
+    ("PAYMENT ADVICE SENT BY EMAIL 12 INVOICES", 12),
+    ("Zahlung 3 Rechnungen, Avis folgt", 3),
+    ("paiement de 4 factures.", 4),
+    ("Pmt 2 INV-2025-000123", None),  # a number before an invoice number is no count
+    ("1 invoice", None),              # one item is no run of items
+    ("ref A12 invoices", None),       # the digits belong to another word
+    (None, None),
+])
+def test_stated_count_in_python_and_sql(remittance, count):
+    assert stated_count(remittance) == count
+    assert duckdb.execute(f"select {sql_stated_count('$1')}", [remittance]).fetchone()[0] == count

@@ -27,6 +27,7 @@ BASE_CONFIDENCE: dict[str, float] = {
     "amount_unique": 0.92,      # no reference: the payer's only open item of that amount
     "amount_all_open": 0.92,    # no reference: everything the payer has open
     "amount_due_prefix": 0.91,  # no reference: the payer's items oldest-due first
+    "amount_due_window": 0.91,  # no reference: the one run of the payer's items, in due order
     "amount_subset": 0.91,      # no reference: the only subset of the payer's open items
 }
 # doubts: subtracted from the base

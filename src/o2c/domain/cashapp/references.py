@@ -74,6 +74,20 @@ def tokens(remittance: str, max_words: int = 3) -> list[str]:
     return out
 
 
+# "PAYMENT ADVICE SENT BY EMAIL 12 INVOICES": how many invoices the payment covers, when the
+# remittance only says that (the advice itself went elsewhere). The plural word must end there:
+# "2 INVOICES" is a count, "2 INV-2025-000123" is not.
+STATED_COUNT = (r"(?i)(?:^|[^0-9A-Za-z])([0-9]{1,3})\s*(?:invoices|rechnungen|factures|facturas"
+                r"|fatture|facturen|fakturor|fakturaer|faktury)(?:[^0-9A-Za-z-]|$)")
+_STATED_COUNT = re.compile(STATED_COUNT)
+
+
+def stated_count(remittance: str | None) -> int | None:
+    """The number of invoices the remittance says it pays, if it says so (2 or more)."""
+    found = _STATED_COUNT.search(remittance or "")
+    return int(found.group(1)) if found and int(found.group(1)) >= 2 else None
+
+
 # --- structured references: check digits ----------------------------------------------------
 
 def rf_valid(reference: str) -> bool:
@@ -143,6 +157,12 @@ def sql_loose(expr: str, plain: bool = False) -> str:
 
 def sql_has_digit(expr: str) -> str:
     return f"regexp_matches({expr}, '[0-9]')"
+
+
+def sql_stated_count(expr: str) -> str:
+    """`stated_count` in SQL (null when the remittance states none, or fewer than two)."""
+    n = f"try_cast(regexp_extract(coalesce({expr}, ''), '{STATED_COUNT}', 1) as integer)"
+    return f"case when {n} >= 2 then {n} end"
 
 
 def sql_tail(expr: str) -> str:

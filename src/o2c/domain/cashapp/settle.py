@@ -2,13 +2,16 @@
 and its candidates in, match rows out (`o2c.cashapp.residual` loads them and stores the rows).
 
 Referenced items are tried first (a unique subset of them that makes the amount, possibly
-topped up from the payer's other open items), then the payer's open items oldest-due first,
-exact and then within the fee tolerance. Two solutions, or a search that ran out of budget, are
+topped up from the payer's other open items). Without a reference: the one run of consecutive
+open items in due order that makes the amount (a payment run pays what fell due in a period,
+past items it holds back), then any subset of the payer's open items oldest-due first, exact and
+then within the fee tolerance. Two solutions, or a search that ran out of budget, are
 proposals, never postings.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -42,6 +45,7 @@ class Receipt:
     via: str | None
     names_closed: bool = False
     truncated: bool = False  # the remittance was cut at its field's length
+    stated_count: int | None = None  # "12 INVOICES": how many items the remittance says it pays
     amounts: dict[str, tuple[Decimal, Decimal | None]] = field(default_factory=dict)
     items: list[Item] = field(default_factory=list)
 
@@ -94,6 +98,32 @@ def _search(items: list[Item], target: int, tol: int, short: int, scale: int,
                       max_items=policy.subset_max_items)
 
 
+def _due_window(items: list[Item], target: int, below: int, above: int, scale: int,
+                count: int | None) -> list[Item] | None:
+    """The only run of two or more consecutive items (in the order given: due date) whose
+    total is within [target - below, target + above], of `count` items if given; else None.
+
+    Two runs that fit (recurring equal amounts) say nothing about which one was paid.
+    """
+    cum = [0]
+    for i in items:
+        if i.open_amount <= 0:
+            return None  # the running totals must rise for the search below
+        cum.append(cum[-1] + int(i.open_amount * scale))
+    found: list[tuple[int, int]] = []
+    for start in range(len(items) - 1):
+        if count is not None:
+            ends = [start + count] if start + count <= len(items) and \
+                target - below <= cum[start + count] - cum[start] <= target + above else []
+        else:
+            ends = range(bisect_left(cum, cum[start] + target - below, start + 2),
+                         bisect_right(cum, cum[start] + target + above, start + 2))
+        found += [(start, end) for end in ends]
+        if len(found) > 1:
+            return None
+    return items[found[0][0]:found[0][1]] if found else None
+
+
 def settle(r: Receipt, policy: Policy) -> list[dict]:
     refs = [i for i in r.items if i.referenced]
     if r.names_closed and not refs:
@@ -132,8 +162,34 @@ def settle(r: Receipt, policy: Policy) -> list[dict]:
         return d
 
     fee = int(policy.tolerances.fee_limit(ccy, amt) * scale)
+    if not refs:
+        run = _due_window(others, target, tol, tol, scale, r.stated_count)
+        if run is None and r.stated_count:  # as many items as it says, short by a fee
+            run = _due_window(others, target, tol, max(fee, tol), scale, r.stated_count)
+        if run:
+            return _rows(r, run, amt, ccy, fx, "amount_due_window", list(base), 1, policy)
+    def topped_up() -> list[dict] | None:
+        """The referenced items plus some of the payer's others, exactly."""
+        rest = target - int(sum(i.open_amount for i in refs) * scale)
+        if rest <= 0 or not others:
+            return None
+        found = _search(others, rest, tol, tol, scale, policy)
+        if not found.solutions:
+            return None
+        # a cut-off remittance names the first items only: the rest is expected
+        doubts = ref_doubts(refs) + ["truncated_remittance" if r.truncated else "mixed_levels"]
+        if not found.unique:
+            doubts.append("ambiguous_subset")
+        chosen = refs + [others[k] for k in found.solutions[0]]
+        return _rows(r, chosen, amt, ccy, fx, "ref_subset", doubts, 1, policy)
+
     for below in (tol, fee):  # exact first, then short by a fee
         for candidates, rule in ((refs, "ref_subset"), (others, "amount_subset")):
+            if rule == "amount_subset" and refs and below == tol:
+                # items named and not enough: more of the payer's, before none of the named
+                rows = topped_up()
+                if rows:
+                    return rows
             if not candidates:
                 continue
             found = _search(candidates, target, tol, below, scale, policy)
@@ -149,25 +205,16 @@ def settle(r: Receipt, policy: Policy) -> list[dict]:
             if not found.exhausted:
                 doubts.append("ambiguous_subset" if len(found.solutions) > 1
                               else "budget_exhausted")
-            rows: list[dict] = []
+            if below > tol:
+                rule = "ref_tolerance" if rule == "ref_subset" else rule
+            elif rule == "ref_subset" and found.unique and len(found.solutions[0]) == 1 \
+                    and len({i.tokens for i in refs}) == 1:
+                rule = "ref_exact"  # one number, read the one way its amount agrees with
+            rows = []
             for alt, sol in enumerate(found.solutions, start=1):
-                chosen = [candidates[k] for k in sol]
-                rows += _rows(r, chosen, amt, ccy, fx, rule if below == tol else
-                              ("ref_tolerance" if rule == "ref_subset" else rule), doubts,
-                              alt, policy)
+                rows += _rows(r, [candidates[k] for k in sol], amt, ccy, fx, rule, doubts, alt,
+                              policy)
             return rows
-        if refs and below == tol:  # the referenced items plus some of the payer's others
-            rest = target - int(sum(i.open_amount for i in refs) * scale)
-            if rest > 0 and others:
-                found = _search(others, rest, tol, tol, scale, policy)
-                if found.solutions:
-                    # a cut-off remittance names the first items only: the rest is expected
-                    doubts = ref_doubts(refs) + [
-                        "truncated_remittance" if r.truncated else "mixed_levels"]
-                    if not found.unique:
-                        doubts.append("ambiguous_subset")
-                    chosen = refs + [others[k] for k in found.solutions[0]]
-                    return _rows(r, chosen, amt, ccy, fx, "ref_subset", doubts, 1, policy)
     if refs:
         total = sum((i.open_amount for i in refs), Decimal(0))
         if total < amt and amt - total <= total * policy.tolerances.overpay_max_percent:
