@@ -23,6 +23,8 @@ from pathlib import Path
 
 import duckdb
 
+from o2c.domain.cashapp.policy import NEVER_AUTO
+
 BASELINE = """
 create or replace temp table ca_baseline as
 with words as (
@@ -43,7 +45,7 @@ select r.bank_txn_id, n.invoice_id, n.open_amount as cash_applied, 'auto' as sta
 from named n semi join fits using (rid) join ca_receipts r using (rid)
 """
 
-EVALUATE = """
+JUDGED = """
 with eval_receipts as (
     select t.bank_txn_id from ca_truth_receipts t
     semi join ca_receipts using (bank_txn_id)
@@ -68,7 +70,8 @@ pairs as (
            coalesce(j.correct, false) as correct
     from ca_truth_pairs p semi join eval_receipts using (bank_txn_id)
     left join judged j using (bank_txn_id, invoice_id)
-),
+)"""
+EVALUATE = JUDGED + """,
 header as (
     select e.bank_txn_id,
            bool_and(coalesce(p.correct, false)) and
@@ -91,6 +94,31 @@ select
     (select n from review) / greatest((select count(*) from eval_receipts), 1) as review_share,
     (select count(*) from judged j join ca_truth_receipts t using (bank_txn_id)
      where t.category <> 'ar_payment') as auto_on_non_ar
+"""
+
+# why the invoices not auto-applied were not: what the engine did with their receipt
+MISSED = JUDGED + """,
+outcome as (
+    select d.bank_txn_id,
+           bool_or(d.status = 'auto') as posted,
+           any_value(d.doubts order by d.alternative, d.confidence desc) as doubts,
+           any_value(d.rule order by d.alternative, d.confidence desc) as rule
+    from {decided} d semi join eval_receipts using (bank_txn_id)
+    group by d.bank_txn_id
+)
+select case
+         when o.posted then 'posted other items or amounts'
+         when o.bank_txn_id is not null then 'proposed: ' || coalesce(
+             list_filter(o.doubts, x -> list_contains({never_auto}, x))[1],
+             'below threshold (' || o.rule || ')')
+         else 'exception: ' || coalesce(e.reason, 'none')
+       end as outcome,
+       count(*) as invoices
+from pairs p
+left join outcome o using (bank_txn_id)
+left join ca_exceptions e using (bank_txn_id)
+where not p.correct
+group by all order by invoices desc, outcome
 """
 
 NEVER_AUTO_CHECKS = """
@@ -142,6 +170,9 @@ def measure(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
         out[name] = dict(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
     cur = con.execute(NEVER_AUTO_CHECKS)
     out["never_auto"] = dict(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
+    out["missed"] = dict(con.execute(MISSED.format(
+        decided="ca_decided", write_off="write_off",
+        never_auto=sorted(NEVER_AUTO))).fetchall())
     return out
 
 
@@ -154,7 +185,11 @@ def markdown(figures: dict[str, dict]) -> str:
                     f"{_pct(f['invoice_rate'])} | {f['auto_pairs']} | {_pct(f['precision'])} | "
                     f"{_pct(f['review_share'])} |")
     never = ", ".join(f"{k} = {v}" for k, v in figures["never_auto"].items())
-    return "\n".join(rows) + f"\n\nNever-auto checks: {never}\n"
+    missed = "".join(f"| {why} | {n} |\n" for why, n in figures.get("missed", {}).items())
+    if missed:
+        missed = ("\nInvoices not auto-applied, by what the engine did with their receipt:\n\n"
+                  "| outcome | invoices |\n|---|---:|\n" + missed)
+    return "\n".join(rows) + f"\n\nNever-auto checks: {never}\n" + missed
 
 
 def _pct(value: float | None) -> str:
