@@ -35,24 +35,78 @@ def _fee(policy: Policy, total: str, currency: str) -> str:
             f"{total} * {t.fee_max_percent})")
 
 
+def _swaps(key: str) -> str:
+    """The key with each pair of adjacent characters swapped, as a list."""
+    return (f"list_transform(range(1, length({key})), i -> substr({key}, 1, i - 1) || "
+            f"substr({key}, i + 1, 1) || substr({key}, i, 1) || substr({key}, i + 2))")
+
+
 def statements(policy: Policy) -> list[str]:
     tol = _tol(policy, "s.total", "s.currency", "a.fx_rate")
     fee = _fee(policy, "s.total", "s.currency")
+    near_tol = _tol(policy, "a.amt", "n.currency", "a.fx_rate")
     return [
         f"create or replace temp table ca_match ({MATCH_COLUMNS})",
-        # the payer named one invoice, another customer's, and one of its own is a typo away
-        # and the amount (less a fee at most): digits swapped; it pays its own, doubts on record
+        # the payer named other customers' invoices only, and its own open items one typo from
+        # those numbers (two digits swapped, most often) make the amount, less a fee at most: it
+        # pays its own, the doubts on record. One number named: its one near item that fits,
+        # exact and swapped preferred; else each number's reading, together
         f"""create or replace temp table ca_swapped as
-        select n.rid, min(n.iid) as iid, min(n.tok) as tok, min(n.level) as level
-        from (select rid from ca_ref group by rid having count(*) = 1 and not bool_or(in_payer)) r
-        join ca_own_near n using (rid)
-        join ca_item i using (iid)
-        join ca_amt a on a.rid = n.rid and a.currency = i.currency
-        where i.open_amount - a.amt
-              between -{_tol(policy, 'a.amt', 'i.currency', 'a.fx_rate')}
-                  and greatest({_fee(policy, 'i.open_amount', 'i.currency')},
-                               {_tol(policy, 'a.amt', 'i.currency', 'a.fx_rate')})
-        group by n.rid having count(distinct n.iid) = 1""",
+        with named as (
+            select rid, count(*) as n_refs from ca_ref group by rid having not bool_or(in_payer)
+        ),
+        near as (
+            select n.rid, n.tok, n.iid, n.level, r.n_refs, i.currency, i.open_amount,
+                   list_contains({_swaps('i.k2')}, t.l) as swap
+            from named r join ca_own_near n using (rid)
+            join ca_item i using (iid)
+            join (select distinct rid, tok, l from ca_tok) t on t.rid = n.rid and t.tok = n.tok
+        ),
+        fit as (
+            select n.rid, n.iid, n.tok, n.level,
+                   case when abs(n.open_amount - a.amt) <= {near_tol} then 0 else 2 end
+                   + case when n.swap then 0 else 1 end as tier
+            from near n join ca_amt a on a.rid = n.rid and a.currency = n.currency
+            where n.n_refs = 1
+              and n.open_amount - a.amt
+                  between -{near_tol}
+                      and greatest({_fee(policy, 'n.open_amount', 'n.currency')}, {near_tol})
+        ),
+        one as (
+            select f.rid, min(f.iid) as iid, min(f.tok) as tok, min(f.level) as level
+            from fit f semi join (select rid, min(tier) as tier from fit group by rid) b
+                 using (rid, tier)
+            group by f.rid having count(distinct f.iid) = 1
+        ),
+        -- a number's reading: its only near item with two adjacent digits swapped, else its
+        -- only near item
+        reading as (
+            select rid, tok, min(level) as level,
+                   case when count(distinct iid) filter (where swap) = 1
+                        then min(iid) filter (where swap)
+                        when count(distinct iid) = 1 then min(iid) end as iid
+            from near where rid not in (select rid from one) group by rid, tok
+        ),
+        several as (
+            select rid, iid, min(tok) as tok, min(level) as level from reading
+            where iid is not null group by rid, iid
+        ),
+        fits as (
+            select o.rid
+            from several o join ca_item i using (iid)
+            join ca_amt a on a.rid = o.rid and a.currency = i.currency
+            group by o.rid, a.amt, a.fx_rate, i.currency
+            having sum(i.open_amount) - a.amt
+                   between -{_tol(policy, 'a.amt', 'i.currency', 'a.fx_rate')}
+                       and greatest({_fee(policy, 'sum(i.open_amount)', 'i.currency')},
+                                    {_tol(policy, 'a.amt', 'i.currency', 'a.fx_rate')})
+        )
+        select rid, iid, tok, level from one
+        union all
+        select rid, iid, tok, level from several
+        where rid in (select rid from fits)
+          and rid in (select o.rid from several o join ca_item i using (iid)
+                      group by o.rid having count(distinct i.currency) = 1)""",
         "delete from ca_ref where rid in (select rid from ca_swapped)",
         """insert into ca_ref by name
         select rid, iid, level, false as ambiguous, false as contested, true as outranked,

@@ -122,6 +122,24 @@ def test_swapped_digits_naming_another_customers_invoice_post_to_the_payers_own(
     assert statuses(con) and all(s != "auto" for _, s in statuses(con))
 
 
+def test_every_number_swapped_posts_the_payers_own_items_that_make_the_amount():
+    # C1 pays 000450 and 000461 writing 000405 and 000416, both C2's open invoices. 000460 and
+    # 000415 are one character from the written numbers too, but not two digits swapped.
+    items = ITEMS + [(5, "INV-2025-000450", "C1", "EUR", 610.00),
+                     (6, "INV-2025-000461", "C1", "EUR", 390.00),
+                     (7, "INV-2025-000460", "C1", "EUR", 45.00),
+                     (8, "INV-2025-000415", "C1", "EUR", 72.00),
+                     (9, "INV-2025-000405", "C2", "EUR", 980.00),
+                     (10, "INV-2025-000416", "C2", "EUR", 20.00)]
+    con = run({"amount": 1000, "counterparty_account": "DE11111111111111111111",
+               "remittance": "INV-2025-000405, INV-2025-000416"}, items)
+    assert statuses(con) == [("INV-2025-000450", "auto"), ("INV-2025-000461", "auto")]
+    # the readings do not make the amount: the numbers stay another customer's, for review
+    con = run({"amount": 1001, "counterparty_account": "DE11111111111111111111",
+               "remittance": "INV-2025-000405, INV-2025-000416"}, items)
+    assert statuses(con) and all(s != "auto" for _, s in statuses(con))
+
+
 def test_a_name_two_customers_share_does_not_identify_the_payer(monkeypatch):
     # C3 is another "Schneider Bau GmbH" (not in C1's group): the name alone cannot say whose
     # money this is; only an item that is exactly the amount, and the only one of both, can
