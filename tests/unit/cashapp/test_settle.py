@@ -96,3 +96,12 @@ def test_a_cut_off_remittance_is_completed_from_the_payers_items_before_ignoring
     rows = settle(receipt("1200.00", candidates, truncated=True), POLICY)
     assert posted(rows) == {1, 2, 3, 5}
     assert "truncated_remittance" in rows[0]["doubts"]
+
+
+def test_the_named_item_short_by_a_fee_wins_over_unnamed_items_that_make_the_amount():
+    # named: item 1 (5,768.39), paid 5,753.39: a 15.00 fee; items 2 + 3 make 5,753.39 exactly
+    candidates = items("5768.39", "3000.00", "2753.39", referenced=(1,), tokens="SI2024026511")
+    rows = settle(receipt("5753.39", candidates), POLICY)
+    assert posted(rows) == {1}
+    assert (rows[0]["rule"], rows[0]["write_off"], rows[0]["write_off_reason"]) == \
+        ("ref_tolerance", Decimal("15.00"), "fee")

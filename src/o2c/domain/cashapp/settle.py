@@ -183,38 +183,41 @@ def settle(r: Receipt, policy: Policy) -> list[dict]:
         chosen = refs + [others[k] for k in found.solutions[0]]
         return _rows(r, chosen, amt, ccy, fx, "ref_subset", doubts, 1, policy)
 
-    for below in (tol, fee):  # exact first, then short by a fee
-        for candidates, rule in ((refs, "ref_subset"), (others, "amount_subset")):
-            if rule == "amount_subset" and refs and below == tol:
-                # items named and not enough: more of the payer's, before none of the named
-                rows = topped_up()
-                if rows:
-                    return rows
-            if not candidates:
-                continue
-            found = _search(candidates, target, tol, below, scale, policy)
-            if not found.solutions:
-                continue
-            doubts = ref_doubts([candidates[k] for k in found.solutions[0]])
-            if rule == "amount_subset":  # the remittance named items that do not fit
-                doubts = list(base) + (["mixed_levels"] if refs else [])
-            elif below > tol and any(candidates[k].level in (3, 4) for k in found.solutions[0]):
-                # one typo and a short amount are two doubts about the same item: propose
-                doubts.append("weak_reference_amount_differs" if any(
-                    candidates[k].level == 4 for k in found.solutions[0]) else "weak_reference_fee")
-            if not found.exhausted:
-                doubts.append("ambiguous_subset" if len(found.solutions) > 1
-                              else "budget_exhausted")
-            if below > tol:
-                rule = "ref_tolerance" if rule == "ref_subset" else rule
-            elif rule == "ref_subset" and found.unique and len(found.solutions[0]) == 1 \
-                    and len({i.tokens for i in refs}) == 1:
-                rule = "ref_exact"  # one number, read the one way its amount agrees with
-            rows = []
-            for alt, sol in enumerate(found.solutions, start=1):
-                rows += _rows(r, [candidates[k] for k in sol], amt, ccy, fx, rule, doubts, alt,
-                              policy)
-            return rows
+    # the items named, exact and then short by a fee; the items named plus more of the payer's;
+    # only then the payer's other items, exact and then short by a fee
+    steps = [(refs, "ref_subset", tol), (refs, "ref_subset", fee), (None, "topped_up", tol),
+             (others, "amount_subset", tol), (others, "amount_subset", fee)]
+    for candidates, rule, below in steps:
+        if candidates is None:
+            rows = topped_up() if refs else None
+            if rows:
+                return rows
+            continue
+        if not candidates:
+            continue
+        found = _search(candidates, target, tol, below, scale, policy)
+        if not found.solutions:
+            continue
+        doubts = ref_doubts([candidates[k] for k in found.solutions[0]])
+        if rule == "amount_subset":  # the remittance named items that do not fit
+            doubts = list(base) + (["mixed_levels"] if refs else [])
+        elif below > tol and any(candidates[k].level in (3, 4) for k in found.solutions[0]):
+            # one typo and a short amount are two doubts about the same item: propose
+            doubts.append("weak_reference_amount_differs" if any(
+                candidates[k].level == 4 for k in found.solutions[0]) else "weak_reference_fee")
+        if not found.exhausted:
+            doubts.append("ambiguous_subset" if len(found.solutions) > 1
+                          else "budget_exhausted")
+        if below > tol:
+            rule = "ref_tolerance" if rule == "ref_subset" else rule
+        elif rule == "ref_subset" and found.unique and len(found.solutions[0]) == 1 \
+                and len({i.tokens for i in refs}) == 1:
+            rule = "ref_exact"  # one number, read the one way its amount agrees with
+        rows = []
+        for alt, sol in enumerate(found.solutions, start=1):
+            rows += _rows(r, [candidates[k] for k in sol], amt, ccy, fx, rule, doubts, alt,
+                          policy)
+        return rows
     if refs:
         total = sum((i.open_amount for i in refs), Decimal(0))
         if total < amt and amt - total <= total * policy.tolerances.overpay_max_percent:
