@@ -47,13 +47,14 @@ def statements(policy: Policy) -> list[str]:
     near_tol = _tol(policy, "a.amt", "n.currency", "a.fx_rate")
     return [
         f"create or replace temp table ca_match ({MATCH_COLUMNS})",
-        # the payer named other customers' invoices only, and its own open items one typo from
-        # those numbers (two digits swapped, most often) make the amount, less a fee at most: it
-        # pays its own, the doubts on record. One number named: its one near item that fits,
-        # exact and swapped preferred; else each number's reading, together
+        # the payer named other customers' invoices, and its own open items one typo from
+        # those numbers (two digits swapped, most often) make the amount with the payer's items
+        # it named rightly, less a fee at most: it pays its own, the doubts on record. One
+        # number named: its one near item that fits, exact and swapped preferred; else each
+        # number's reading, together
         f"""create or replace temp table ca_swapped as
         with named as (
-            select rid, count(*) as n_refs from ca_ref group by rid having not bool_or(in_payer)
+            select rid, count(*) as n_refs from ca_ref group by rid having not bool_and(in_payer)
         ),
         near as (
             select n.rid, n.tok, n.iid, n.level, r.n_refs, i.currency, i.open_amount,
@@ -88,8 +89,12 @@ def statements(policy: Policy) -> list[str]:
             from near where rid not in (select rid from one) group by rid, tok
         ),
         several as (
-            select rid, iid, min(tok) as tok, min(level) as level from reading
-            where iid is not null group by rid, iid
+            select rid, iid, min(tok) as tok, min(level) as level, bool_and(near) as near
+            from (select rid, iid, tok, level, true as near from reading where iid is not null
+                  union all
+                  select rid, iid, tokens, level, false from ca_ref
+                  where in_payer and rid in (select rid from reading where iid is not null))
+            group by rid, iid
         ),
         fits as (
             select o.rid
@@ -101,15 +106,15 @@ def statements(policy: Policy) -> list[str]:
                        and greatest({_fee(policy, 'sum(i.open_amount)', 'i.currency')},
                                     {_tol(policy, 'a.amt', 'i.currency', 'a.fx_rate')})
         )
-        select rid, iid, tok, level from one
+        select rid, iid, tok, level, true as near from one
         union all
-        select rid, iid, tok, level from several
+        select rid, iid, tok, level, near from several
         where rid in (select rid from fits)
           and rid in (select o.rid from several o join ca_item i using (iid)
                       group by o.rid having count(distinct i.currency) = 1)""",
         "delete from ca_ref where rid in (select rid from ca_swapped)",
         """insert into ca_ref by name
-        select rid, iid, level, false as ambiguous, false as contested, true as outranked,
+        select rid, iid, level, false as ambiguous, false as contested, near as outranked,
                true as in_payer, tok as tokens
         from ca_swapped""",
         """create or replace temp table ca_refsum as

@@ -164,19 +164,36 @@ GROUPS = [
     # only the payer's own items for weak references: the running number, one wrong character;
     # only when no number names one of the payer's invoices (open or paid) as written
     f"""create or replace temp table ca_hit34 as
-    with r as (
+    with own as (
+        select distinct h.rid, h.tok from ca_hit12 h join ca_item_all i using (iid)
+        join ca_pgroup g on g.rid = h.rid and g.group_id = i.group_id
+    ),
+    r as (
         select distinct rid, group_id from ca_pgroup
-        where rid not in (select h.rid from ca_hit12 h join ca_item_all i using (iid)
-                          join ca_pgroup g on g.rid = h.rid and g.group_id = i.group_id)
+        where rid not in (select rid from own)
         union
         select rid, group_id from ca_named where rid not in (select rid from ca_pgroup)
+    ),
+    -- a receipt naming the payer's invoices may have mistyped others: its numbers that name
+    -- only other customers' open invoices are looked at too (kept aside below, like those)
+    mistyped as (
+        select distinct h.rid, h.tok, g.group_id
+        from ca_hit12 h join ca_item_all i using (iid)
+        join ca_pgroup g on g.rid = h.rid
+        semi join (select distinct rid from own) o on o.rid = h.rid
+        anti join own x on x.rid = h.rid and x.tok = h.tok
+        where i.is_open
     ),
     -- each item's keys once, however many receipts its customer sent
     gi as (
         select i.group_id, i.iid, i.k2, i.k3 from ca_item i
-        semi join (select distinct group_id from r) g using (group_id)
+        semi join (select group_id from r union select group_id from mistyped) g using (group_id)
     ),
-    t as (select r.group_id, x.* from ca_tok x join r using (rid)),
+    t as (
+        select r.group_id, x.* from ca_tok x join r using (rid)
+        union all
+        select m.group_id, x.* from ca_tok x join mistyped m on m.rid = x.rid and m.tok = x.tok
+    ),
     tails as (
         select t.rid, t.tok, gi.iid, 3 as level
         from gi join t on t.group_id = gi.group_id and ltrim(t.c, '0') = gi.k3
