@@ -1,12 +1,12 @@
 """One residual receipt at a time: which of its candidate items does it pay? Pure: a receipt
 and its candidates in, match rows out (`o2c.cashapp.residual` loads them and stores the rows).
 
-Referenced items are tried first (a unique subset of them that makes the amount, possibly
-topped up from the payer's other open items). Without a reference: the one run of consecutive
-open items in due order that makes the amount (a payment run pays what fell due in a period,
-past items it holds back), then any subset of the payer's open items oldest-due first, exact and
-then within the fee tolerance. Two solutions, or a search that ran out of budget, are
-proposals, never postings.
+Referenced items are tried first (a unique subset of them that makes the amount, exact and
+then short by a fee, else topped up from the payer's other open items). Without a reference:
+the one run of consecutive open items in due order that makes the amount (a payment run pays
+what fell due in a period, past items it holds back). Then any subset of the payer's open items
+oldest-due first, exact and then within the fee tolerance. Two solutions, or a search that ran
+out of budget, are proposals, never postings.
 """
 
 from __future__ import annotations
@@ -168,6 +168,7 @@ def settle(r: Receipt, policy: Policy) -> list[dict]:
             run = _due_window(others, target, tol, max(fee, tol), scale, r.stated_count)
         if run:
             return _rows(r, run, amt, ccy, fx, "amount_due_window", list(base), 1, policy)
+
     def topped_up() -> list[dict] | None:
         """The referenced items plus some of the payer's others, exactly."""
         rest = target - int(sum(i.open_amount for i in refs) * scale)
