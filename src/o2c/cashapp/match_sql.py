@@ -47,11 +47,11 @@ def statements(policy: Policy) -> list[str]:
     near_tol = _tol(policy, "a.amt", "n.currency", "a.fx_rate")
     return [
         f"create or replace temp table ca_match ({MATCH_COLUMNS})",
-        # the payer named other customers' invoices, and its own open items one typo from
-        # those numbers (two digits swapped, most often) make the amount with the payer's items
-        # it named rightly, less a fee at most: it pays its own, the doubts on record. One
-        # number named: its one near item that fits, exact and swapped preferred; else each
-        # number's reading, together
+        # the payer named other customers' invoices, or numbers written like ours that name no
+        # open one, and its own open items one typo from those numbers (two digits swapped, most
+        # often) make the amount with the payer's items it named rightly, less a fee at most: it
+        # pays its own, the doubts on record. One number named, another customer's: its one near
+        # item that fits, exact and swapped preferred; else each number's reading, together
         f"""create or replace temp table ca_swapped as
         with named as (
             select rid, count(*) as n_refs from ca_ref group by rid having not bool_and(in_payer)
@@ -59,7 +59,7 @@ def statements(policy: Policy) -> list[str]:
         near as (
             select n.rid, n.tok, n.iid, n.level, r.n_refs, i.currency, i.open_amount,
                    list_contains({_swaps('i.k2')}, t.l) as swap
-            from named r join ca_own_near n using (rid)
+            from ca_own_near n left join named r using (rid)
             join ca_item i using (iid)
             join (select distinct rid, tok, l from ca_tok) t on t.rid = n.rid and t.tok = n.tok
         ),

@@ -175,7 +175,8 @@ GROUPS = [
         select rid, group_id from ca_named where rid not in (select rid from ca_pgroup)
     ),
     -- a receipt naming the payer's invoices may have mistyped others: its numbers that name
-    -- only other customers' open invoices are looked at too (kept aside below, like those)
+    -- only other customers' open invoices, or no open invoice though written like ours, are
+    -- looked at too (kept aside below, like those)
     mistyped as (
         select distinct h.rid, h.tok, g.group_id
         from ca_hit12 h join ca_item_all i using (iid)
@@ -183,6 +184,13 @@ GROUPS = [
         semi join (select distinct rid from own) o on o.rid = h.rid
         anti join own x on x.rid = h.rid and x.tok = h.tok
         where i.is_open
+        union
+        select t.rid, t.tok, g.group_id
+        from ca_tok t join ca_pgroup g using (rid)
+        semi join (select distinct rid from own) o using (rid)
+        semi join ca_shape s on s.shape = translate(t.tok, {DIGITS_TO_NINES})
+        anti join (select h.rid, h.tok from ca_hit12 h join ca_item_all i using (iid)
+                   where i.is_open) h on h.rid = t.rid and h.tok = t.tok
     ),
     -- each item's keys once, however many receipts its customer sent
     gi as (

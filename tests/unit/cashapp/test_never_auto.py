@@ -142,6 +142,10 @@ def test_every_number_swapped_posts_the_payers_own_items_that_make_the_amount():
     con = run({"amount": 1000, "counterparty_account": "DE11111111111111111111",
                "remittance": "INV-2025-000450, INV-2025-000416"}, items)
     assert statuses(con) == [("INV-2025-000450", "auto"), ("INV-2025-000461", "auto")]
+    # ... or swapped into a number that is no open invoice at all (000641 for 000461)
+    con = run({"amount": 1000, "counterparty_account": "DE11111111111111111111",
+               "remittance": "INV-2025-000450, INV-2025-000641"}, items)
+    assert statuses(con) == [("INV-2025-000450", "auto"), ("INV-2025-000461", "auto")]
 
 
 def test_a_name_two_customers_share_does_not_identify_the_payer(monkeypatch):
