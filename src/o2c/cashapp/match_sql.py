@@ -45,6 +45,8 @@ def statements(policy: Policy) -> list[str]:
     tol = _tol(policy, "s.total", "s.currency", "a.fx_rate")
     fee = _fee(policy, "s.total", "s.currency")
     near_tol = _tol(policy, "a.amt", "n.currency", "a.fx_rate")
+    several_tol = _tol(policy, "any_value(a.amt)", "any_value(i.currency)",
+                       "any_value(a.fx_rate)")
     return [
         f"create or replace temp table ca_match ({MATCH_COLUMNS})",
         # the payer named other customers' invoices, or numbers written like ours that name no
@@ -96,22 +98,20 @@ def statements(policy: Policy) -> list[str]:
                   where in_payer and rid in (select rid from reading where iid is not null))
             group by rid, iid
         ),
+        -- in one currency, making the amount
         fits as (
             select o.rid
             from several o join ca_item i using (iid)
             join ca_amt a on a.rid = o.rid and a.currency = i.currency
-            group by o.rid, a.amt, a.fx_rate, i.currency
-            having sum(i.open_amount) - a.amt
-                   between -{_tol(policy, 'a.amt', 'i.currency', 'a.fx_rate')}
-                       and greatest({_fee(policy, 'sum(i.open_amount)', 'i.currency')},
-                                    {_tol(policy, 'a.amt', 'i.currency', 'a.fx_rate')})
+            group by o.rid
+            having count(distinct i.currency) = 1
+               and sum(i.open_amount) - any_value(a.amt) between -{several_tol}
+                   and greatest({_fee(policy, 'sum(i.open_amount)', 'any_value(i.currency)')},
+                                {several_tol})
         )
         select rid, iid, tok, level, true as near from one
         union all
-        select rid, iid, tok, level, near from several
-        where rid in (select rid from fits)
-          and rid in (select o.rid from several o join ca_item i using (iid)
-                      group by o.rid having count(distinct i.currency) = 1)""",
+        select rid, iid, tok, level, near from several where rid in (select rid from fits)""",
         "delete from ca_ref where rid in (select rid from ca_swapped)",
         """insert into ca_ref by name
         select rid, iid, level, false as ambiguous, false as contested, near as outranked,

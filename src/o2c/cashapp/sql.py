@@ -162,7 +162,8 @@ GROUPS = [
     from ca_payer p join ca_cust c using (customer_id)
     group by all""",
     # only the payer's own items for weak references: the running number, one wrong character;
-    # only when no number names one of the payer's invoices (open or paid) as written
+    # only when no number names one of the payer's invoices (open or paid) as written, else
+    # only for its numbers that look mistyped (below)
     f"""create or replace temp table ca_hit34 as
     with own as (
         select distinct h.rid, h.tok from ca_hit12 h join ca_item_all i using (iid)

@@ -186,14 +186,13 @@ def settle(r: Receipt, policy: Policy) -> list[dict]:
 
     # the items named, exact and then short by a fee; the items named plus more of the payer's;
     # only then the payer's other items, exact and then short by a fee
-    steps = [(refs, "ref_subset", tol), (refs, "ref_subset", fee), (None, "topped_up", tol),
+    steps = [(refs, "ref_subset", tol), (refs, "ref_subset", fee),
              (others, "amount_subset", tol), (others, "amount_subset", fee)]
     for candidates, rule, below in steps:
-        if candidates is None:
-            rows = topped_up() if refs else None
+        if rule == "amount_subset" and below == tol and refs:
+            rows = topped_up()
             if rows:
                 return rows
-            continue
         if not candidates:
             continue
         found = _search(candidates, target, tol, below, scale, policy)
