@@ -164,6 +164,8 @@ def statements(policy: Policy) -> list[str]:
                           and v.open_amount between s.amt - s.tol and s.amt + s.fee_limit)
                      then 'reference_names_several_customers' end,
                 case when via = 'name' then 'customer_by_name'
+                     when via = 'fuzzy' and worst <= 2 and in_payer
+                          then 'customer_fuzzy_confirmed'
                      when via = 'fuzzy' then 'customer_fuzzy' end,
                 case when fx_rate is not null then 'fx' end,
                 case when rid in (select rid from ca_ref_closed)
@@ -231,6 +233,8 @@ def statements(policy: Policy) -> list[str]:
                open_amount, 0, null, 0, null, 0, null, 'amount_unique',
                list_filter([case when n_hits > 1 then 'equal_amount_twins' end,
                             case when via = 'name' then 'customer_by_name'
+                                 when via = 'fuzzy' and n_hits = 1
+                                      then 'customer_fuzzy_confirmed'
                                  when via = 'fuzzy' then 'customer_fuzzy' end,
                             case when fx_rate is not null then 'fx' end], d -> d is not null),
                via, null, amt, currency, fx_rate

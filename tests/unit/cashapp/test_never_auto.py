@@ -211,3 +211,18 @@ def test_two_receipts_taking_one_item_leave_it_to_the_one_that_names_it():
     assert statuses(con, 2) == [("INV-2025-000101", "proposed"), ("INV-2025-000102", "proposed")]
     assert con.execute("select bool_and(list_contains(doubts, 'item_claimed_twice')) "
                        "from ca_decided where rid = 2").fetchone() == (True,)
+
+
+def test_a_resembling_name_posts_only_when_the_payers_invoice_confirms_it():
+    # "Schnieder Bau" is no customer's name, but resembles C1's: the one item of exactly the
+    # amount, or an invoice named in full, confirms it; a sum of several items does not
+    payer = {"counterparty_name": "Schnieder Bau", "counterparty_account": "DE99NEW"}
+    con = run({"amount": 500, **payer})
+    assert statuses(con) == [("INV-2025-000101", "auto")]
+    assert con.execute("select doubts from ca_decided").fetchone() == (
+        ["customer_fuzzy_confirmed"],)
+    con = run({"amount": 400, "remittance": "Teilzahlung INV-2025-000101", **payer})
+    assert statuses(con) == [("INV-2025-000101", "auto")]
+    con = run({"amount": 1250, **payer}, ITEMS[:2])
+    assert statuses(con) == [("INV-2025-000101", "proposed"), ("INV-2025-000102", "proposed")]
+    assert con.execute("select doubts from ca_decided").fetchone() == (["customer_fuzzy"],)

@@ -37,6 +37,9 @@ PENALTY: dict[str, float] = {
     "ref_typo": 0.03,           # one character differs
     "customer_by_name": 0.01,   # payer's whole name, and no other customer's, in the bank text
     "customer_fuzzy": 0.06,     # payer's name resembles a customer's
+    # ... and its invoice, named in full or the only one of exactly the amount, agrees: a wrong
+    # customer would have to owe, by chance, exactly what was paid or the number written
+    "customer_fuzzy_confirmed": 0.02,
     "customer_by_reference": 0.0,
     "fx": 0.01,                 # amounts compared after converting at the value-date rate
     "mixed_levels": 0.01,

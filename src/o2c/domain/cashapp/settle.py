@@ -148,7 +148,11 @@ def settle(r: Receipt, policy: Policy) -> list[dict]:
     refs = [i for i in refs if i.currency == ccy]
 
     def ref_doubts(chosen: list[Item]) -> list[str]:
-        d = list(base)
+        # each item named in full, all the payer's: the numbers confirm the name
+        confirmed = chosen and all(i.referenced and i.in_payer and (i.level or 1) <= 2
+                                   for i in chosen)
+        d = ["customer_fuzzy_confirmed" if x == "customer_fuzzy" and confirmed else x
+             for x in base]
         levels = {i.level for i in chosen if i.referenced}
         d += [LEVEL_DOUBT[lv] for lv in sorted(levels) if lv in LEVEL_DOUBT]
         if r.via and any(not i.in_payer for i in chosen):
