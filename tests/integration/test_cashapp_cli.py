@@ -33,6 +33,8 @@ C1,Schneider Bau GmbH,INV-2026-000103,2026-01-07,2026-02-06,EUR,750.00,DE1111111
 C1,Schneider Bau GmbH,INV-2026-000104,2026-01-08,2026-02-07,EUR,1200.00,DE11111111111111111111
 C2,Talent Foods GmbH,INV-2026-000201,2026-01-05,2026-02-04,EUR,320.00,
 C2,Talent Foods GmbH,INV-2026-000202,2026-01-09,2026-02-08,EUR,2000.00,
+C2,Talent Foods GmbH,INV-2026-000203,2026-01-10,2026-02-09,EUR,410.00,
+C2,Talent Foods GmbH,CM-0000031,2026-01-20,2026-01-20,EUR,-60.00,
 """
 D = Decimal
 
@@ -53,6 +55,8 @@ RECEIPTS = [
     txn("R-OTHER", "320.00", counterparty_account="DE11111111111111111111",
         counterparty_name="SCHNEIDER BAU GMBH", remittance="INV-2026-000201"),
     txn("R-NAME", "1000.00", counterparty_name="Talent Foods", remittance="inv2026000202"),
+    txn("R-CREDIT", "350.00", counterparty_name="Talent Foods",
+        remittance="INV-2026-000203 abzgl. Gutschrift CM-0000031"),
     txn("R-INTEREST", "12.34", remittance="CREDIT INTEREST"),
     txn("R-DEBIT", "500.00", direction="debit", remittance="INV-2026-000101"),
 ]
@@ -83,6 +87,9 @@ def test_tiny_case_one_receipt_per_rule(tmp_path):
     assert rows[("R-OTHER", "INV-2026-000201")]["status"] == "proposed"
     partial = rows[("R-NAME", "INV-2026-000202")]
     assert (partial["status"], D(partial["applied_amount"])) == ("auto", D("1000"))
+    netted = {i: (r["status"], D(r["applied_amount"])) for (ref, i), r in rows.items()
+              if ref == "R-CREDIT"}
+    assert netted == {"INV-2026-000203": ("auto", D("410")), "CM-0000031": ("auto", D("-60"))}
     assert not any(ref in ("R-INTEREST", "R-DEBIT") for ref, _ in rows)
     exceptions = {r["bank_ref"]: r for r in read(tmp_path / "out/exceptions.csv")}
     assert exceptions["R-INTEREST"]["reason"] == "no_customer_no_reference"

@@ -198,3 +198,47 @@ def test_review_pages_confirm_reject_and_hold_proposals_once(world):
     assert not decided & after
     assert set(items[2].id.split(";")) <= after  # held: still waiting
     assert confirmed == (len(items[0].id.split(";")), "Ada")
+
+
+def test_a_credit_note_named_with_an_invoice_is_netted_once(world):
+    from o2c.cashapp.sources import OPEN_CREDIT_NOTES
+    from o2c.formats import BankTransaction
+    from o2c.formats.writers import make_statement
+    from o2c.formats.writers.camt import write_camt053
+    from o2c.ingest.bank import load_bank_file
+
+    warehouse = world["warehouse"]
+    with duckdb.connect(str(warehouse)) as con:
+        # an open invoice of a customer holding an open credit note worth less than it
+        cm, invoice, currency, net, account = con.execute(f"""
+            select c.credit_memo_id, f.invoice_id, f.currency, f.open_amount - c.open_amount,
+                   (select account from fct_bank_transactions where currency = f.currency
+                    limit 1)
+            from ({OPEN_CREDIT_NOTES}) c
+            join fct_invoices f on f.customer_id = c.customer_id and f.currency = c.currency
+            where f.open_amount > c.open_amount and f.open_amount > 0 and c.open_amount > 0
+            order by c.credit_memo_id, f.invoice_id limit 1""").fetchone()
+        receipt = BankTransaction(
+            account=account, currency=currency, amount=net, direction="credit",
+            value_date=AS_OF, booking_date=AS_OF, bank_ref="NET-CM-1",
+            counterparty_name="Someone new", remittance=f"{invoice} less credit note {cm}")
+        buffer = io.BytesIO()
+        write_camt053([make_statement(account, currency, "NET-1", AS_OF, net, [receipt])],
+                      buffer)
+        data = buffer.getvalue()
+        landed = LandedFile("bank/camt/net-1.xml", len(data), hashlib.sha256(data).hexdigest())
+        assert load_bank_file(con, landed, data).status == "loaded"
+    _dbt(warehouse, "stg_bank__transactions+")
+    with duckdb.connect(str(warehouse)) as con:
+        at = datetime.combine(AS_OF, time(11))
+        reconcile(con, AS_OF, "run-net", decided_at=at)
+        again = reconcile(con, AS_OF, "run-net-again", decided_at=at)
+        rows = dict(con.execute(
+            "select invoice_id, cash_applied from app.cash_applications "
+            "where receipt_ref = 'NET-CM-1' and status = 'auto'").fetchall())
+        left = con.execute(f"select open_amount from ({OPEN_CREDIT_NOTES}) "
+                           "where credit_memo_id = ?", [cm]).fetchone()[0]
+    assert set(rows) == {invoice, cm}
+    assert rows[cm] < 0 and rows[invoice] + rows[cm] == net
+    assert left == 0  # used up: the next run does not net it again
+    assert again.added["cash_applications"] == 0

@@ -13,6 +13,12 @@ receipts as (
 
 ),
 
+credit_notes as (
+
+    select credit_memo_id from {{ ref('stg_erp__credit_memos') }}
+
+),
+
 counting_entries as (
 
     -- auto and confirmed decisions count; the first such entry of an application decides
@@ -30,6 +36,8 @@ counting_entries as (
     from journal
     where status in ('auto', 'confirmed')
       and invoice_id is not null
+      -- a credit note a receipt netted is used up, it is no invoice's balance
+      and invoice_id not in (select credit_memo_id from credit_notes)
 
 ),
 

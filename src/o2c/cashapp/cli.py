@@ -61,7 +61,8 @@ def run_command(
     open_items: Annotated[Path, typer.Option("--open-items", exists=True, dir_okay=False,
                                              help="CSV: customer_id, customer_name, invoice_id, "
                                                   "issue_date, due_date, currency, open_amount"
-                                                  " [, customer_account]")],
+                                                  " [, customer_account]; negative "
+                                                  "open_amount: a credit note")],
     statements: Annotated[Path, typer.Option("--statements", exists=True, file_okay=False,
                                              help="Folder of bank files (any format)")],
     out: Annotated[Path, typer.Option("--out", help="Folder for the two result files")],

@@ -93,6 +93,7 @@ cands as (
     join ca_pgroup g using (rid)
     join ca_item i using (group_id)
     join ca_amt a on a.rid = o.rid and a.currency = i.currency
+    where not i.is_credit
 ),
 refs as (
     select o.rid, string_agg(i.invoice_id, ';' order by i.invoice_id) as referenced
@@ -129,10 +130,10 @@ from (
                coalesce(sum(a.taken) filter (where a.named), 0) as named_taken
         from auto a join ca_item i using (iid)
         group by a.iid, i.open_amount
-        having count(distinct a.rid) > 1 and sum(a.taken) > i.open_amount + 0.01
+        having count(distinct a.rid) > 1 and abs(sum(a.taken)) > abs(i.open_amount) + 0.01
     )
     select distinct a.rid from auto a join over o using (iid)
-    where not (a.named and o.named_taken <= o.open_amount + 0.01)
+    where not (a.named and abs(o.named_taken) <= abs(o.open_amount) + 0.01)
 ) c where c.rid = d.rid and d.status = 'auto'
 """
 

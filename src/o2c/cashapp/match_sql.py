@@ -249,6 +249,7 @@ def statements(policy: Policy) -> list[str]:
                row_number() over w as k,
                count(*) over (partition by i.group_id, i.currency) as n_all
         from ca_item i semi join need using (group_id)
+        where not i.is_credit
         window w as (partition by i.group_id, i.currency order by i.due_date, i.iid
                      rows unbounded preceding)""",
         """create or replace temp table ca_prefix as
@@ -296,6 +297,7 @@ p as (
            row_number() over (partition by g.rid order by i.due_date, i.iid) as pos
     from ca_pgroup g semi join ca_residual using (rid)
     join ca_item i using (group_id)
+    where not i.is_credit  -- credit notes count only where the remittance names them
 )
 select x.rid, x.iid, x.level, x.tokens, x.referenced, x.in_payer, x.contested, x.outranked,
        v.via,

@@ -51,11 +51,33 @@ where b.direction = 'credit' and not b.is_return
   and (b.currency, b.amount, b.value_date) not in (
       select (currency, amount, received_date) from erp_applied_same_day)
 """
-WAREHOUSE_ITEMS = """
+# credit notes on a customer's account, tied to no invoice, less what receipts netted already
+OPEN_CREDIT_NOTES = """
+select c.credit_memo_id, c.customer_id, c.currency, c.issue_date, c.entity_id,
+       c.amount - coalesce(n.used, 0) as open_amount
+from stg_erp__credit_memos c
+left join (
+    select invoice_id as credit_memo_id, -sum(cash_applied) as used
+    from app.cash_applications
+    where status in ('auto', 'confirmed') and cash_applied < 0
+      and application_id not in (select reverses_application_id from app.cash_applications
+                                 where reverses_application_id is not null)
+    group by all
+) n using (credit_memo_id)
+where c.invoice_id is null
+"""
+# open invoices, and open credit notes as negative items (netted where a remittance names them)
+WAREHOUSE_ITEMS = f"""
 create or replace temp table ca_items as
-select row_number() over (order by invoice_id)::bigint as iid, invoice_id, customer_id,
-       currency, open_amount, issue_date, due_date, has_open_dispute as is_disputed, entity_id
-from fct_invoices where not is_void
+select row_number() over (order by invoice_id)::bigint as iid, * from (
+    select invoice_id, customer_id, currency, open_amount, issue_date, due_date,
+           has_open_dispute as is_disputed, entity_id
+    from fct_invoices where not is_void
+    union all
+    select credit_memo_id, customer_id, currency, -open_amount, issue_date, issue_date, false,
+           entity_id
+    from ({OPEN_CREDIT_NOTES}) where open_amount > 0
+)
 """
 WAREHOUSE_CUSTOMERS = """
 create or replace temp table ca_customers as

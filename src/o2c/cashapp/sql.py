@@ -3,7 +3,7 @@
     ca_receipts(rid, bank_txn_id, currency, amount, value_date, direction, is_return,
                 counterparty_name, counterparty_account, remittance, structured_ref, ...)
     ca_items(iid, invoice_id, customer_id, currency, open_amount, issue_date, due_date,
-             is_disputed, entity_id)
+             is_disputed, entity_id)       a negative open_amount: a credit note
     ca_customers(customer_id, name, legal_name, group_id, payer_accounts)
     ca_aliases(kind, alias_key, customer_id)     ca_fx(rate_date, from_currency, to_currency, rate)
 
@@ -49,7 +49,8 @@ PREPARE = [
     f"""create or replace temp table ca_item_all as
     select i.iid, i.invoice_id, i.customer_id, coalesce(c.group_id, i.customer_id) as group_id,
            i.currency, i.open_amount, i.issue_date, i.due_date, coalesce(i.is_disputed, false)
-           as is_disputed, i.open_amount > 0 as is_open, i.entity_id,
+           as is_disputed, i.open_amount <> 0 as is_open, i.open_amount < 0 as is_credit,
+           i.entity_id,
            {sql_canon('i.invoice_id')} as k1, {sql_loose('i.invoice_id')} as k2,
            {sql_tail('i.invoice_id')} as k3
     from ca_items i left join ca_cust c using (customer_id)""",
@@ -91,7 +92,8 @@ PREPARE = [
     union all
     select t.rid, t.tok, i.iid, 2 as level
     from ca_tok t join ca_item_all i on i.k2 = t.l
-    where length(t.l) >= {MIN_KEY} and length(i.k2) >= {MIN_KEY}""",
+    where length(t.l) >= {MIN_KEY} and length(i.k2) >= {MIN_KEY}
+      and not i.is_credit  -- a credit note is netted only when named in full""",
     # known payer accounts (ERP master data + learned aliases) and names
     f"""create or replace temp table ca_acct as
     select distinct acct, customer_id from (
@@ -197,6 +199,7 @@ GROUPS = [
     gi as (
         select i.group_id, i.iid, i.k2, i.k3 from ca_item i
         semi join (select group_id from r union select group_id from mistyped) g using (group_id)
+        where not i.is_credit
     ),
     t as (
         select r.group_id, x.* from ca_tok x join r using (rid)

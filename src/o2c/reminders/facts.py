@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import duckdb
 
+from o2c.cashapp.sources import OPEN_CREDIT_NOTES
 from o2c.domain.calendar import HolidayCalendar
 from o2c.domain.dunning_records import Contact, CustomerFacts, LastReminder, OpenItem
 from o2c.drafting.records import Sender
@@ -141,9 +142,9 @@ def _unapplied_cash(con: duckdb.DuckDBPyConnection,
 def _open_credits(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, dict[str, Decimal]]:
     if not has_table(con, "main.stg_erp__credit_memos"):
         return {}
-    rows = con.execute(
-        "select customer_id, currency, sum(amount) from main.stg_erp__credit_memos "
-        "where invoice_id is null and issue_date <= ? group by all", [as_of]).fetchall()
+    rows = con.execute(  # less what receipts netted (cash application)
+        f"select customer_id, currency, sum(open_amount) from ({OPEN_CREDIT_NOTES}) "
+        "where issue_date <= ? group by all having sum(open_amount) > 0", [as_of]).fetchall()
     return _nest(rows)
 
 

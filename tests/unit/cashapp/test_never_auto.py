@@ -1,6 +1,7 @@
 """The engine never auto-posts: debits, non-AR credits, equal-amount twins without a reference,
 a reference to another customer's invoice, a number two customers' invoices share when the payer
-is unknown. Tiny in-memory cases, one receipt each."""
+is unknown; it does post what the evidence settles (a resembling name its invoice confirms, a
+credit note netted). Tiny in-memory cases, one receipt each."""
 
 from __future__ import annotations
 
@@ -226,3 +227,20 @@ def test_a_resembling_name_posts_only_when_the_payers_invoice_confirms_it():
     con = run({"amount": 1250, **payer}, ITEMS[:2])
     assert statuses(con) == [("INV-2025-000101", "proposed"), ("INV-2025-000102", "proposed")]
     assert con.execute("select doubts from ca_decided").fetchone() == (["customer_fuzzy"],)
+
+
+def test_a_credit_note_named_in_the_remittance_is_netted_and_used_up():
+    items = ITEMS + [(6, "CM-0000007", "C1", "EUR", -200.00), (7, "CM-0000008", "C2", "EUR", -20.0)]
+    payer = {"counterparty_account": "DE11111111111111111111"}
+    con = run({"amount": 1050, "remittance": "INV-2025-000101 INV-2025-000102 less CM-0000007",
+               **payer}, items)
+    assert con.execute("select invoice_id, status, cash_applied from ca_decided order by 1"
+                       ).fetchall() == [("CM-0000007", "auto", -200), ("INV-2025-000101", "auto",
+                                                                         500),
+                                        ("INV-2025-000102", "auto", 750)]
+    # another customer's credit note is not the payer's to net
+    con = run({"amount": 480, "remittance": "INV-2025-000101 CM-0000008", **payer}, items)
+    assert statuses(con) == [("CM-0000008", "proposed"), ("INV-2025-000101", "proposed")]
+    # an amount that happens to be an invoice less a credit note, with no number: no netting
+    con = run({"amount": 300, **payer}, items)
+    assert statuses(con) == []

@@ -105,3 +105,16 @@ def test_the_named_item_short_by_a_fee_wins_over_unnamed_items_that_make_the_amo
     assert posted(rows) == {1}
     assert (rows[0]["rule"], rows[0]["write_off"], rows[0]["write_off_reason"]) == \
         ("ref_tolerance", Decimal("15.00"), "fee")
+
+
+def test_a_credit_note_the_remittance_names_is_netted():
+    # invoices 1-3 named with credit note 4 (-200.00): 1050.00 is items 1 and 2 less the credit,
+    # so item 3 stays open and the credit is used up
+    named = items("500.00", "750.00", "410.00", "-200.00", "60.00", referenced=(1, 2, 3, 4))
+    rows = settle(receipt("1050.00", named), POLICY)
+    assert posted(rows) == {1, 2, 4}
+    assert {r["iid"]: r["cash_applied"] for r in rows} == {
+        1: Decimal("500.00"), 2: Decimal("750.00"), 4: Decimal("-200.00")}
+    # without its number the credit note is never taken: 1050.00 is then no subset of 1-3
+    unnamed = items("500.00", "750.00", "410.00", "-200.00", "60.00", referenced=(1, 2, 3))
+    assert posted(settle(receipt("1050.00", unnamed), POLICY)) == set()

@@ -125,10 +125,12 @@ def _due_window(items: list[Item], target: int, below: int, above: int, scale: i
 
 
 def settle(r: Receipt, policy: Policy) -> list[dict]:
-    refs = [i for i in r.items if i.referenced]
+    # a credit note the remittance names is netted: the receipt pays that much more of items
+    credits = [i for i in r.items if i.referenced and i.open_amount < 0]
+    refs = [i for i in r.items if i.referenced and i.open_amount > 0]
     if r.names_closed and not refs:
         return []  # it pays what the remittance names, and that is no longer open
-    pool = refs or [i for i in r.items if i.in_payer]
+    pool = refs or [i for i in r.items if i.in_payer and i.open_amount > 0]
     if not pool:
         return []
     # the receipt's own currency first, then the one most items are in
@@ -138,13 +140,16 @@ def settle(r: Receipt, policy: Policy) -> list[dict]:
         return []
     amt, fx = r.amounts[ccy]
     scale = 10 ** minor_units(ccy)
-    target = int(amt * scale)
+    credits = [i for i in credits if i.currency == ccy]
+    netted = -sum((i.open_amount for i in credits), Decimal(0))
+    target = int((amt + netted) * scale)
     tol = policy.tolerances.rounding_minor + (int(amt * policy.tolerances.fx_percent * scale)
                                               if fx is not None else 0)
     base = [VIA_DOUBT[r.via]] if r.via in VIA_DOUBT else []
     if fx is not None:
         base.append("fx")
-    others = [i for i in r.items if not i.referenced and i.in_payer and i.currency == ccy]
+    others = [i for i in r.items if not i.referenced and i.in_payer and i.currency == ccy
+              and i.open_amount > 0]
     refs = [i for i in refs if i.currency == ccy]
 
     def ref_doubts(chosen: list[Item]) -> list[str]:
@@ -165,13 +170,20 @@ def settle(r: Receipt, policy: Policy) -> list[dict]:
             d.append("mixed_levels")
         return d
 
+    def rows_for(chosen: list[Item], rule: str, doubts: list[str], alt: int = 1) -> list[dict]:
+        """The chosen items' rows and the named credit notes', netted."""
+        if r.via and any(not i.in_payer for i in credits) and \
+                "other_customer_reference" not in doubts:
+            doubts = [*doubts, "other_customer_reference"]
+        return _rows(r, chosen + credits, amt, ccy, fx, rule, doubts, alt, policy)
+
     fee = int(policy.tolerances.fee_limit(ccy, amt) * scale)
     if not refs:
         run = _due_window(others, target, tol, tol, scale, r.stated_count)
         if run is None and r.stated_count:  # as many items as it says, short by a fee
             run = _due_window(others, target, tol, max(fee, tol), scale, r.stated_count)
         if run:
-            return _rows(r, run, amt, ccy, fx, "amount_due_window", list(base), 1, policy)
+            return rows_for(run, "amount_due_window", list(base))
 
     def topped_up() -> list[dict] | None:
         """The referenced items plus some of the payer's others, exactly."""
@@ -186,7 +198,7 @@ def settle(r: Receipt, policy: Policy) -> list[dict]:
         if not found.unique:
             doubts.append("ambiguous_subset")
         chosen = refs + [others[k] for k in found.solutions[0]]
-        return _rows(r, chosen, amt, ccy, fx, "ref_subset", doubts, 1, policy)
+        return rows_for(chosen, "ref_subset", doubts)
 
     # the items named, exact and then short by a fee; the items named plus more of the payer's;
     # only then the payer's other items, exact and then short by a fee
@@ -219,12 +231,11 @@ def settle(r: Receipt, policy: Policy) -> list[dict]:
             rule = "ref_exact"  # one number, read the one way its amount agrees with
         rows = []
         for alt, sol in enumerate(found.solutions, start=1):
-            rows += _rows(r, [candidates[k] for k in sol], amt, ccy, fx, rule, doubts, alt,
-                          policy)
+            rows += rows_for([candidates[k] for k in sol], rule, doubts, alt)
         return rows
     if refs:
-        total = sum((i.open_amount for i in refs), Decimal(0))
-        if total < amt and amt - total <= total * policy.tolerances.overpay_max_percent:
+        total, gross = sum((i.open_amount for i in refs), Decimal(0)), amt + netted
+        if total < gross and gross - total <= total * policy.tolerances.overpay_max_percent:
             doubts = ref_doubts(refs) + (["reference_to_closed_invoice"] if r.names_closed else [])
             if not r.via:  # nobody known pays more than the items named: whose invoices?
                 doubts.append("unknown_payer_amount_differs")
@@ -232,20 +243,21 @@ def settle(r: Receipt, policy: Policy) -> list[dict]:
                 doubts.append("weak_reference_amount_differs")
             if others:  # the excess may pay one of them, under a mistyped number
                 doubts.append("ambiguous_subset")
-            return _rows(r, refs, amt, ccy, fx, "ref_overpaid", doubts, 1, policy)
+            return rows_for(refs, "ref_overpaid", doubts)
         # several referenced items, not enough to pay them all: oldest first, for review
-        remaining, chosen_rows = amt, []
+        remaining, chosen_rows = gross, []
+        doubts = ref_doubts(refs) + ["ambiguous_subset"]  # never auto
         for i in refs:
             if remaining <= 0:
                 break
             part = min(i.open_amount, remaining)
-            row = _rows(r, [i], i.open_amount, ccy, fx, "ref_partial",
-                        ref_doubts(refs) + ["ambiguous_subset"], 1, policy)[0]  # never auto
+            row = _rows(r, [i], i.open_amount, ccy, fx, "ref_partial", doubts, 1, policy)[0]
             row.update(cash_applied=part, amt=amt, residual=i.open_amount - part,
                        residual_reason="unknown" if part < i.open_amount else None)
             chosen_rows.append(row)
             remaining -= part
-        return chosen_rows
+        return chosen_rows + [dict(row, amt=amt) for c in credits for row in _rows(
+            r, [c], c.open_amount, ccy, fx, "ref_partial", doubts, 1, policy)]
     return []
 
 
