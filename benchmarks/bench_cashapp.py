@@ -10,8 +10,8 @@ generator's seven ways (as issued 40%, no prefix 15%, no dashes 12%, spaces 8%, 
 running number only 10%, last two characters swapped 10%), 7% without remittance, 1-12 invoices
 per receipt, bank fees deducted from 10%, partial payments 5%, parents paying for subsidiaries,
 payer names as the bank shows them (upper case, truncated, one typo), ~30% of receipts from
-accounts the ERP does not know, round amounts (equal-amount twins), 2% non-AR credits.
-The tables are "already loaded": a run is the engine and the journal append (the timed wall),
+accounts the ERP does not know, round amounts (equal-amount twins), 2% non-AR credits, a
+credit note on account for one customer in ten, netted by its first fully paid receipt. The tables are "already loaded": a run is the engine and the journal append (the timed wall),
 then the measurement against the truth (timed apart), in a fresh process (peak RSS from
 getrusage), then a re-run on the same data that must add nothing. Medians of `--repeat` runs
 are printed.
@@ -155,6 +155,33 @@ def build(con: duckdb.DuckDBPyConnection, receipts: int, customers: int) -> None
                 else cu.customer_id end as payer_id,
            k.acct_u, k.name_u
     from k join ca_customers cu on cu.customer_id = 'C' || lpad(k.c::varchar, 7, '0')""")
+    # one customer in ten holds a credit note on account; its first fully paid receipt with a
+    # remittance nets it ("... less credit note CM-0000017")
+    con.execute(f"""
+    create or replace table bench_credits as
+    select 'C' || lpad(c::varchar, 7, '0') as customer_id, c,
+           'CM-' || lpad(c::varchar, 7, '0') as credit_id, {n_c} * 20 + c as iid,
+           cast(5 + (hash(c, 'cm') % 19500)::bigint / 100.0 as decimal(19, 4)) as credit
+    from range(1, {n_c} + 1) t(c) where c % 10 = 7""")
+    con.execute("""
+    insert into ca_items
+    select iid, credit_id, customer_id, 'EUR', -credit, date '2025-06-01', date '2025-06-01',
+           false, null
+    from bench_credits""")
+    con.execute("""
+    create or replace table bench_netted as
+    select r.rid, any_value(b.credit_id) as credit_id, any_value(b.credit) as credit
+    from bench_credits b join bench_receipts r using (c)
+    where r.case_kind = 'full' and r.remittance is not null and r.total > 2 * b.credit
+      and r.rid = (select min(x.rid) from bench_receipts x
+                   where x.c = b.c and x.case_kind = 'full' and x.remittance is not null
+                     and x.total > 2 * b.credit)
+    group by r.rid""")
+    con.execute("""
+    update bench_receipts r
+    set amount = r.amount - n.credit, case_kind = 'netted',
+        remittance = r.remittance || ' less credit note ' || n.credit_id
+    from bench_netted n where n.rid = r.rid""")
     con.execute(f"""
     create or replace table ca_receipts as
     select r.rid, 'btx_' || lpad(r.rid::varchar, 12, '0') as bank_txn_id,
@@ -190,12 +217,15 @@ def build(con: duckdb.DuckDBPyConnection, receipts: int, customers: int) -> None
            case when r.case_kind = 'partial' then r.amount
                 when r.case_kind = 'fee' and s.iid = r.last_iid then s.open_amount - 15
                 else s.open_amount end as amount
-    from bench_shares s join bench_receipts r using (rid)""")
+    from bench_shares s join bench_receipts r using (rid)
+    union all
+    select 'btx_' || lpad(rid::varchar, 12, '0'), credit_id, -credit from bench_netted""")
     con.execute("create or replace table ca_aliases (kind VARCHAR, alias_key VARCHAR, "
                 "customer_id VARCHAR)")
     con.execute("create or replace table ca_fx (rate_date DATE, from_currency VARCHAR, "
                 "to_currency VARCHAR, rate DECIMAL(18,10))")
-    for t in ("bench_blocks", "bench_shares", "bench_receipts"):
+    for t in ("bench_blocks", "bench_shares", "bench_receipts", "bench_credits",
+              "bench_netted"):
         con.execute(f"drop table {t}")
     con.execute("checkpoint")
 

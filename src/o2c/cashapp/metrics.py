@@ -52,7 +52,7 @@ with eval_receipts as (
     where t.category = 'ar_payment'
       and not exists (select 1 from ca_truth_pairs p where p.bank_txn_id = t.bank_txn_id
                         and p.invoice_id not in (select invoice_id from ca_items
-                                                 where open_amount > 0))
+                                                 where open_amount <> 0))
 ),
 auto as (
     select bank_txn_id, invoice_id, cash_applied, {write_off} as write_off from {decided}
