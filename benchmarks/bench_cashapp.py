@@ -11,7 +11,8 @@ running number only 10%, last two characters swapped 10%), 7% without remittance
 per receipt, bank fees deducted from 10%, partial payments 5%, parents paying for subsidiaries,
 payer names as the bank shows them (upper case, truncated, one typo), ~30% of receipts from
 accounts the ERP does not know, round amounts (equal-amount twins), 2% non-AR credits, a
-credit note on account for one customer in ten, netted by its first fully paid receipt. The tables are "already loaded": a run is the engine and the journal append (the timed wall),
+credit note on account for one customer in ten, netted by its first fully paid receipt.
+The tables are "already loaded": a run is the engine and the journal append (the timed wall),
 then the measurement against the truth (timed apart), in a fresh process (peak RSS from
 getrusage), then a re-run on the same data that must add nothing. Medians of `--repeat` runs
 are printed.
