@@ -242,3 +242,23 @@ def test_a_credit_note_named_with_an_invoice_is_netted_once(world):
     assert rows[cm] < 0 and rows[invoice] + rows[cm] == net
     assert left == 0  # used up: the next run does not net it again
     assert again.added["cash_applications"] == 0
+
+
+def test_the_banks_own_interest_credits_are_left_out_of_cash_application(world):
+    truth = world["out"] / "truth" / "bank_lines.csv"
+    with duckdb.connect(str(world["warehouse"]), read_only=True) as con:
+        rows = con.execute(f"""
+            select l.category, b.is_bank_own_credit, count(*)
+            from fct_bank_transactions b
+            join read_csv('{truth}', all_varchar = true) l
+              on l.bank_ref = b.bank_ref and l.account_number = b.account
+            where b.direction = 'credit'
+            group by all""").fetchall()
+        queued = con.execute("""
+            select count(*) from app.cash_exceptions e
+            join fct_bank_transactions b using (bank_txn_id)
+            where b.is_bank_own_credit""").fetchone()[0]
+    assert {(category, own) for category, own, _ in rows if category == "interest"} == {
+        ("interest", True)}, rows
+    assert not any(own for category, own, _ in rows if category != "interest"), rows
+    assert queued == 0  # the AR exceptions queue holds customer credits only

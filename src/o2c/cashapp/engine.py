@@ -11,13 +11,14 @@ The same function serves the flow (warehouse connection) and the CLI (in-memory 
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 
 import duckdb
 
 from o2c.cashapp import fuzzy, residual
-from o2c.cashapp.match_sql import statements
+from o2c.cashapp.match_sql import RESIDUAL_RECEIPTS, statements
 from o2c.cashapp.sql import AMOUNTS, GROUPS, PREPARE
 from o2c.domain.cashapp.policy import (
     BASE_CONFIDENCE,
@@ -138,9 +139,22 @@ from (
 """
 
 
+_CREATED = re.compile(r"create or replace temp table (\w+)")
+
+
+def _drop_previous(con: duckdb.DuckDBPyConnection, policy: Policy) -> None:
+    """A second match on one connection: the first one's tables go before any is rebuilt, so
+    the two never hold memory together."""
+    sqls = [*PREPARE, *GROUPS, AMOUNTS, *statements(policy), RESIDUAL_RECEIPTS,
+            decide_sql(policy), EXCEPTIONS]
+    for name in sorted({n for sql in sqls for n in _CREATED.findall(sql)}):
+        con.execute(f"drop table if exists {name}")
+
+
 def match(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) -> EngineRun:
     policy = policy or Policy()
     run = EngineRun()
+    _drop_previous(con, policy)
     clock = time.perf_counter()
 
     def lap(name: str) -> None:

@@ -19,8 +19,9 @@ EMPTY_ALIASES = "create or replace temp table ca_aliases (kind VARCHAR, alias_ke
 EMPTY_FX = "create or replace temp table ca_fx (rate_date DATE, from_currency VARCHAR, " \
            "to_currency VARCHAR, rate DECIMAL(18,10))"
 
-# receipts still to apply: customer credits with no live decision in our journal, and not
-# booked and applied by the ERP already (its receipt carries the bank reference)
+# receipts still to apply: customer credits (not the bank's own interest) with no live decision
+# in our journal, and not booked and applied by the ERP already (its receipt carries the bank
+# reference)
 WAREHOUSE_RECEIPTS = """
 create or replace temp table ca_receipts as
 with live as (
@@ -44,7 +45,7 @@ select row_number() over (order by b.bank_txn_id)::bigint as rid, b.bank_txn_id,
        b.reverses_bank_txn_id, b.counterparty_name, b.counterparty_account, b.remittance,
        b.structured_ref
 from fct_bank_transactions b
-where b.direction = 'credit' and not b.is_return
+where b.direction = 'credit' and not b.is_return and not b.is_bank_own_credit
   and b.value_date <= ?
   and b.bank_txn_id not in (select bank_txn_id from live)
   and coalesce(b.bank_ref, '') not in (select bank_ref from erp_applied)

@@ -64,8 +64,8 @@ SUPPLIERS = ("Iron Mountain Logistics", "Stadtwerke Energie", "Northwind Compone
 CATEGORY_CODES = {  # bank transaction code per statement format
     "ar_payment": {"bai2": "195", "camt053": "PMNT/RCDT/ESCT", "mt940": "166"},
     "return": {"bai2": "555", "camt053": "PMNT/RCDT/RRTN", "mt940": "109"},
-    "bank_fee": {"bai2": "698", "camt053": "ACMT/MDOP/CHRG", "mt940": "805"},
-    "interest": {"bai2": "354", "camt053": "ACMT/MDOP/INTR", "mt940": "804"},
+    "bank_fee": {"bai2": "698", "camt053": "ACMT/MDOP/CHRG", "mt940": "808"},
+    "interest": {"bai2": "354", "camt053": "ACMT/MCOP/INTR", "mt940": "805"},
     "payroll": {"bai2": "495", "camt053": "PMNT/ICDT/SALA", "mt940": "116"},
     "supplier_payment": {"bai2": "495", "camt053": "PMNT/ICDT/ESCT", "mt940": "116"},
 }

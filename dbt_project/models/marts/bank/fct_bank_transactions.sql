@@ -88,6 +88,8 @@ final as (
         payments.structured_ref,
         payments.remittance,
         payments.bank_code,
+        payments.direction = 'credit' and {{ is_bank_own_operation('payments.statement_format', 'payments.bank_code') }}
+                                                   as is_bank_own_credit,
         payments.identity_basis,
         payments.observation_kind,
         payments.is_confirmed,
