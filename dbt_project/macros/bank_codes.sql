@@ -2,7 +2,8 @@
     bank transaction code each format carries: BAI2 type code 354 (interest credit); ISO 20022
     domain ACMT (account management); MT940 GVC 805 (Abschluss), 814 (Zinsen), 815
     (kapitalisierte Zinsen), 817 (Zinsberichtigung), or without a GVC the SWIFT transaction types
-    NINT (interest) and NCHG (charges). No customer pays through these. -#}
+    NINT (interest) and NCHG (charges). No customer pays through these. The same table in
+    Python: o2c.domain.bank_codes (tests/unit/test_bank_codes.py keeps the two equal). -#}
 {% macro is_bank_own_operation(format, code) -%}
     coalesce(
         ({{ format }} = 'bai2' and {{ code }} in ('354'))

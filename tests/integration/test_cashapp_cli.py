@@ -57,7 +57,8 @@ RECEIPTS = [
     txn("R-NAME", "1000.00", counterparty_name="Talent Foods", remittance="inv2026000202"),
     txn("R-CREDIT", "350.00", counterparty_name="Talent Foods",
         remittance="INV-2026-000203 abzgl. Gutschrift CM-0000031"),
-    txn("R-INTEREST", "12.34", remittance="CREDIT INTEREST"),
+    txn("R-INTEREST", "12.34", remittance="CREDIT INTEREST", bank_code="ACMT/MCOP/INTR"),
+    txn("R-REFUND", "45.60", remittance="REFUND ORDER 88812"),
     txn("R-DEBIT", "500.00", direction="debit", remittance="INV-2026-000101"),
 ]
 
@@ -92,7 +93,8 @@ def test_tiny_case_one_receipt_per_rule(tmp_path):
     assert netted == {"INV-2026-000203": ("auto", D("410")), "CM-0000031": ("auto", D("-60"))}
     assert not any(ref in ("R-INTEREST", "R-DEBIT") for ref, _ in rows)
     exceptions = {r["bank_ref"]: r for r in read(tmp_path / "out/exceptions.csv")}
-    assert exceptions["R-INTEREST"]["reason"] == "no_customer_no_reference"
+    assert exceptions["R-INTEREST"]["reason"] == "bank_own_credit"  # listed, never matched
+    assert exceptions["R-REFUND"]["reason"] == "no_customer_no_reference"
     assert "R-DEBIT" not in exceptions
 
 

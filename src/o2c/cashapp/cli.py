@@ -22,10 +22,19 @@ from ca_decided
 where status in ('auto', 'proposed') and invoice_id is not null
 order by bank_ref, status, alternative, invoice_id
 """
+# the bank's own credits (interest) are listed too, so that every credit is accounted for
 STANDALONE_EXCEPTIONS = """
 select bank_ref, currency, amount, value_date, counterparty_name, remittance, reason,
        customer_id, referenced, best_candidates
-from ca_exceptions order by bank_ref
+from (
+    select bank_ref, currency, amount, value_date, counterparty_name, remittance, reason,
+           customer_id, referenced, best_candidates
+    from ca_exceptions
+    union all
+    select bank_ref, currency, amount, value_date, counterparty_name, remittance,
+           'bank_own_credit', null, null, null
+    from ca_bank_own
+) order by bank_ref
 """
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from o2c.domain.bank_codes import is_bank_own_operation
 from o2c.domain.bank_identity import OBSERVATION_RANK, bank_txn_ids, observation_kind
 from o2c.formats import BankFileError, parse, sniff_format
 
@@ -135,7 +136,8 @@ def read_open_items(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 def read_statements(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
     """ca_receipts from every bank file under `folder`: one row per payment (its best
-    observation), whatever the format. Returns the problems of files that could not be read."""
+    observation), whatever the format; the bank's own credits (interest) apart, in
+    ca_bank_own. Returns the problems of files that could not be read."""
     best: dict[str, tuple[int, dict]] = {}
     problems: list[str] = []
     for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
@@ -156,20 +158,29 @@ def read_statements(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
                         "reverses_bank_txn_id": None,
                         "counterparty_name": txn.counterparty_name,
                         "counterparty_account": txn.counterparty_account,
-                        "remittance": txn.remittance, "structured_ref": txn.structured_ref})
+                        "remittance": txn.remittance, "structured_ref": txn.structured_ref,
+                        "bank_own": txn.direction == "credit"
+                        and is_bank_own_operation(fmt, txn.bank_code)})
         except (BankFileError, ValueError) as exc:
             problems.append(f"{path}: {exc}")
-    frame = pd.DataFrame([row for _, row in best.values()], columns=RECEIPT_COLUMNS)
+    frame = pd.DataFrame([row for _, row in best.values()], columns=[*RECEIPT_COLUMNS,
+                                                                      "bank_own"])
     con.register("_statements", frame)
     con.execute("""
-        create or replace temp table ca_receipts as
+        create or replace temp table _read as
         select row_number() over (order by bank_txn_id)::bigint as rid, bank_txn_id, bank_ref,
                account, null::varchar as entity_id, currency,
                cast(amount as decimal(19,4)) as amount, cast(value_date as date) as value_date,
                direction, is_return, reverses_bank_txn_id::varchar as reverses_bank_txn_id,
                counterparty_name::varchar as counterparty_name,
                counterparty_account::varchar as counterparty_account,
-               remittance::varchar as remittance, structured_ref::varchar as structured_ref
+               remittance::varchar as remittance, structured_ref::varchar as structured_ref,
+               coalesce(bank_own, false) as bank_own
         from _statements""")
     con.unregister("_statements")
+    con.execute("create or replace temp table ca_receipts as "
+                "select * exclude (bank_own) from _read where not bank_own")
+    con.execute("create or replace temp table ca_bank_own as "
+                "select * exclude (bank_own) from _read where bank_own")
+    con.execute("drop table _read")
     return problems
