@@ -118,3 +118,12 @@ def test_a_credit_note_the_remittance_names_is_netted():
     # without its number the credit note is never taken: 1050.00 is then no subset of 1-3
     unnamed = items("500.00", "750.00", "410.00", "-200.00", "60.00", referenced=(1, 2, 3))
     assert posted(settle(receipt("1050.00", unnamed), POLICY)) == set()
+
+
+def test_a_credit_note_is_not_netted_for_a_payer_nobody_knows():
+    # the numbers may name different customers' documents: a person decides
+    named = items("500.00", "750.00", "410.00", "-200.00", referenced=(1, 2, 3, 4))
+    r = receipt("1050.00", named)
+    r.via = None
+    rows = settle(r, POLICY)
+    assert {row["iid"] for row in rows} == {1, 2, 4} and posted(rows) == set()

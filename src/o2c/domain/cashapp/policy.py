@@ -7,7 +7,7 @@ never posted whatever the score (`NEVER_AUTO`): a reference to an invoice of a c
 than the identified payer's group, several equal open amounts and no reference, a debit, a credit
 that is not a customer payment (no customer and no reference), an ambiguous reference, a number
 that names open invoices of two customers when the payer is not known (only the amount would
-choose between them).
+choose between them), a credit note netted when the payer is not known.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ NEVER_AUTO = frozenset({"other_customer_reference", "equal_amount_twins", "ambig
                         "ambiguous_subset", "reference_to_closed_invoice",
                         "weak_reference_amount_differs", "mixed_levels",
                         "item_claimed_twice", "unknown_payer_amount_differs",
-                        "reference_names_several_customers"})
+                        "reference_names_several_customers", "credit_note_payer_unknown"})
 NEVER_AUTO_CAP = 0.6  # a never-auto match is at most a proposal
 REMITTANCE_LIMIT = 140  # SEPA / camt unstructured remittance: text this long was cut off
 

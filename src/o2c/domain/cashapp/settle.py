@@ -175,6 +175,8 @@ def settle(r: Receipt, policy: Policy) -> list[dict]:
         if r.via and any(not i.in_payer for i in credits) and \
                 "other_customer_reference" not in doubts:
             doubts = [*doubts, "other_customer_reference"]
+        if credits and not r.via:  # nobody known pays: whose credit note is it to net?
+            doubts = [*doubts, "credit_note_payer_unknown"]
         return _rows(r, chosen + credits, amt, ccy, fx, rule, doubts, alt, policy)
 
     fee = int(policy.tolerances.fee_limit(ccy, amt) * scale)
