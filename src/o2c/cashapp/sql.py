@@ -19,9 +19,11 @@ from o2c.domain.cashapp.references import (
     MIN_KEY,
     MIN_TAIL,
     MIN_TYPO_KEY,
+    STRUCTURED_HINT,
     sql_canon,
     sql_has_digit,
     sql_loose,
+    sql_structured_payloads,
     sql_tail,
 )
 from o2c.domain.money import MINOR_UNITS_NOT_2
@@ -61,11 +63,12 @@ PREPARE = [
            {sql_name('counterparty_name')} as nkey
     from ca_receipts
     where direction = 'credit' and not coalesce(is_return, false)""",
-    # candidate references: 1-, 2- and 3-word runs that hold a digit
+    # candidate references: 1-, 2- and 3-word runs that hold a digit, and the payloads of the
+    # structured references (RF, QR) whose check digits hold
     f"""create or replace temp table ca_tok as
     with w as (
-        select rid, string_split_regex(upper(coalesce(remittance, '') || ' ' ||
-                                             coalesce(structured_ref, '')), '[^0-9A-Z]+') as ws
+        select rid, upper(coalesce(remittance, '') || ' ' || coalesce(structured_ref, '')) as t,
+               string_split_regex(t, '[^0-9A-Z]+') as ws
         from ca_receipts semi join ca_ar using (rid)
     ),
     g as (
@@ -75,6 +78,9 @@ PREPARE = [
             list_transform(range(1, len(ws) - 1), i -> ws[i] || ws[i + 1] || ws[i + 2])
         )) as tok
         from w
+        union all
+        select rid, unnest({sql_structured_payloads("list_filter(ws, x -> x <> '')")})
+        from w where regexp_matches(t, '{STRUCTURED_HINT}')
     )
     select rid, tok, translate(tok, {_TR}) as c, {sql_loose("tok", plain=True)} as l
     from g

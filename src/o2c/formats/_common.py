@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import BinaryIO
 
+from o2c.domain.cashapp.references import rf_valid
 from o2c.formats.records import BankFileError
 
 MAX_LINE = 1 << 20  # a physical line longer than 1 MiB is not a bank statement line
@@ -80,22 +81,12 @@ def _date(text: str, fmt: str, line: int, what: str) -> date:
 _RF = re.compile(r"\bRF(\d{2})([0-9A-Z]{1,21})\b", re.ASCII)
 
 
-def is_creditor_reference(ref: str) -> bool:
-    """ISO 11649 (RF) check: move `RFcc` to the end, letters to numbers, mod 97 == 1."""
-    ref = ref.replace(" ", "").upper()
-    if not re.fullmatch(r"RF\d{2}[0-9A-Z]{1,21}", ref):
-        return False
-    moved = ref[4:] + ref[:4]
-    digits = "".join(str(int(ch, 36)) for ch in moved)
-    return int(digits) % 97 == 1
-
-
 def find_creditor_reference(text: str | None) -> str | None:
     """The first valid RF creditor reference in free text, if any."""
     if not text:
         return None
     for match in _RF.finditer(text.upper()):
-        if is_creditor_reference(match.group(0)):
+        if rf_valid(match.group(0)):
             return match.group(0)
     return None
 

@@ -1,7 +1,8 @@
 """The engine never auto-posts: debits, non-AR credits, equal-amount twins without a reference,
 a reference to another customer's invoice, a number two customers' invoices share when the payer
 is unknown; it does post what the evidence settles (a resembling name its invoice confirms, a
-credit note netted). Tiny in-memory cases, one receipt each."""
+credit note netted, an RF or QR reference whose check digits hold). Tiny in-memory cases, one
+receipt each."""
 
 from __future__ import annotations
 
@@ -243,4 +244,20 @@ def test_a_credit_note_named_in_the_remittance_is_netted_and_used_up():
     assert statuses(con) == [("CM-0000008", "proposed"), ("INV-2025-000101", "proposed")]
     # an amount that happens to be an invoice less a credit note, with no number: no netting
     con = run({"amount": 300, **payer}, items)
+    assert statuses(con) == []
+
+
+@pytest.mark.parametrize("receipt", [
+    {"structured_ref": "RF63INV2025000101"},                      # camt <CdtrRefInf>
+    {"remittance": "Zahlung RF63 INV2 0250 0010 1 danke"},        # in groups, in the text
+    {"remittance": "QR-Referenz 00 00000 00000 00002 02500 01012"},  # QR: the number's digits
+])
+def test_a_structured_reference_whose_check_digits_hold_names_the_invoice(receipt):
+    # nobody known pays: the check digits confirm the number was copied as printed
+    con = run({"amount": 500, **receipt})
+    assert statuses(con) == [("INV-2025-000101", "auto")]
+
+
+def test_a_structured_reference_with_a_wrong_check_digit_names_nothing():
+    con = run({"amount": 500, "remittance": "RF64 INV2 0250 0010 1"})
     assert statuses(con) == []

@@ -8,17 +8,18 @@ import pytest
 from o2c.domain.cashapp.references import (
     canon,
     deletions,
-    isr_valid,
     loose,
     mod10_recursive,
+    qr_valid,
     rf_payload,
     rf_valid,
     sql_canon,
     sql_loose,
     sql_stated_count,
+    sql_structured_payloads,
     sql_tail,
     stated_count,
-    structured_keys,
+    structured_payloads,
     tail,
     tokens,
     within_one_edit,
@@ -93,12 +94,33 @@ def test_rf_creditor_reference_check_digits():
     assert not rf_valid("RF19 5390 0754 7034")
 
 
-def test_isr_qr_reference_check_digit():
-    body = "21000000000313947143000901"
-    ref = body + str(mod10_recursive(body))
-    assert isr_valid(ref)
-    assert not isr_valid(body + str((mod10_recursive(body) + 1) % 10))
-    assert structured_keys(ref) == [body.lstrip("0")]
+QR_BODY = "21000000000313947143000901"  # the Swiss QR-bill example, check digit 7
+
+
+def test_qr_reference_check_digit():
+    ref = QR_BODY + str(mod10_recursive(QR_BODY))
+    assert ref.endswith("7")
+    assert qr_valid(ref)
+    assert not qr_valid(QR_BODY + str((mod10_recursive(QR_BODY) + 1) % 10))
+    assert not qr_valid("2025000123" + str(mod10_recursive("2025000123")))  # not 27 digits
+
+
+@pytest.mark.parametrize(("text", "payloads"), [
+    ("RF18539007547034", ["539007547034"]),
+    ("Zahlung RF18 5390 0754 7034 danke", ["539007547034"]),  # in groups, words around it
+    ("RF19 5390 0754 7034", []),                                # one check digit wrong
+    ("21 00000 00003 13947 14300 09017", [QR_BODY]),
+    ("QR 210000000003139471430009017 ok", [QR_BODY]),
+    ("210000000003139471430009018", []),                        # QR check digit wrong
+    ("INV-2025-000123", []),                                    # a number, not a reference
+    ("RF51INV2025000123 and RF18539007547034", ["INV2025000123", "539007547034"]),
+    (None, []),
+])
+def test_structured_references_in_python_and_sql(text, payloads):
+    assert structured_payloads(text) == payloads
+    words = "list_filter(string_split_regex(upper(coalesce($1, '')), '[^0-9A-Z]+'), w -> w <> '')"
+    got = duckdb.execute(f"select {sql_structured_payloads(words)}", [text]).fetchone()[0]
+    assert sorted(got) == sorted(payloads)
 
 
 @pytest.mark.parametrize(("remittance", "count"), [

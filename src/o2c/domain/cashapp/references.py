@@ -89,6 +89,12 @@ def stated_count(remittance: str | None) -> int | None:
 
 
 # --- structured references: check digits ----------------------------------------------------
+# A payer who quotes the structured reference printed on the invoice writes it in one piece or
+# in groups ("RF18 5390 0754 7034", QR in six groups); the check digits confirm it was copied
+# right, and its payload is the invoice number (RF) or its digits (QR / ISR).
+STRUCTURED_MAX_WORDS = 7
+QR_LENGTH = 27
+
 
 def rf_valid(reference: str) -> bool:
     """ISO 11649 creditor reference `RFkk...`: mod 97 of the rearranged digits is 1."""
@@ -115,26 +121,30 @@ def mod10_recursive(digits: str) -> int:
     return (10 - carry) % 10
 
 
-def isr_valid(reference: str) -> bool:
-    """Swiss ISR / QR reference (27 digits): the last digit is the recursive mod-10 check."""
+def qr_valid(reference: str) -> bool:
+    """Swiss QR / ISR reference: 27 digits, the last the recursive mod-10 check of the rest."""
     ref = re.sub(r"\s+", "", reference)
-    return bool(re.fullmatch(r"[0-9]{2,27}", ref)) and mod10_recursive(ref[:-1]) == int(ref[-1])
+    return bool(re.fullmatch(f"[0-9]{{{QR_LENGTH}}}", ref)) and \
+        mod10_recursive(ref[:-1]) == int(ref[-1])
 
 
-def isr_payload(reference: str) -> str | None:
-    """The number inside a valid ISR/QR reference, without padding zeros and check digit."""
+def qr_payload(reference: str) -> str | None:
+    """The number inside a valid QR / ISR reference, without padding zeros and check digit."""
     ref = re.sub(r"\s+", "", reference)
-    return ref[:-1].lstrip("0") or None if isr_valid(ref) else None
+    return (ref[:-1].lstrip("0") or None) if qr_valid(ref) else None
 
 
-def structured_keys(reference: str | None) -> list[str]:
-    """Keys a structured reference (RF or ISR/QR) contributes, validated by its check digits."""
-    if not reference:
-        return []
-    for payload in (rf_payload(reference), isr_payload(reference)):
-        if payload:
-            return [payload]
-    return [canon(reference)]
+def structured_payloads(text: str | None) -> list[str]:
+    """The payload of every RF and QR reference in a text whose check digits hold."""
+    words = _WORD.findall((text or "").upper())
+    found: list[str] = []
+    for i in range(len(words)):
+        for j in range(i + 1, min(i + STRUCTURED_MAX_WORDS, len(words)) + 1):
+            gram = "".join(words[i:j])
+            payload = rf_payload(gram) if gram.startswith("RF") else qr_payload(gram)
+            if payload and payload not in found:
+                found.append(payload)
+    return found
 
 
 # --- SQL mirrors (DuckDB): the engine builds its key tables with these ----------------------
@@ -167,3 +177,36 @@ def sql_stated_count(expr: str) -> str:
 
 def sql_tail(expr: str) -> str:
     return f"ltrim(regexp_extract(upper({expr}), '([0-9]+)[^0-9]*$', 1), '0')"
+
+
+# texts that may hold a structured reference: only those are cut into longer word runs
+STRUCTURED_HINT = "RF[0-9]{2}|[0-9][0-9 ]{25,}[0-9]"
+
+
+def _sql_mod97(expr: str) -> str:
+    values = f"list_transform(string_split({expr}, ''), x -> ascii(x) - " \
+             "case when x >= 'A' then 55 else 48 end)"
+    step = "(a * case when v >= 10 then 100 else 10 end + v) % 97"
+    return f"list_reduce({values}, (a, v) -> {step}, 0)"
+
+
+def _sql_mod10(expr: str) -> str:
+    table = "[" + ", ".join(str(d) for d in _MOD10) + "]"
+    digits = f"list_transform(string_split({expr}, ''), x -> ascii(x) - 48)"
+    return f"(10 - list_reduce({digits}, (a, d) -> {table}[(a + d) % 10 + 1], 0)) % 10"
+
+
+def sql_structured_payloads(words: str) -> str:
+    """`structured_payloads` in SQL, over a list of words (upper-case letters and digits)."""
+    grams = (f"flatten(list_transform(range(1, len({words}) + 1), i -> list_transform("
+             f"range(i, least(i + {STRUCTURED_MAX_WORDS - 1}, len({words})) + 1), "
+             f"j -> array_to_string({words}[i:j], ''))))")
+    rf = (f"regexp_full_match(g, 'RF[0-9]{{2}}[0-9A-Z]{{1,21}}') "
+          f"and {_sql_mod97('substr(g, 5) || substr(g, 1, 4)')} = 1")
+    qr = (f"regexp_full_match(g, '[0-9]{{{QR_LENGTH}}}') "
+          f"and {_sql_mod10(f'substr(g, 1, {QR_LENGTH - 1})')} "
+          f"= ascii(substr(g, {QR_LENGTH})) - 48")
+    payload = (f"case when g like 'RF%' then substr(g, 5) "
+               f"else ltrim(substr(g, 1, {QR_LENGTH - 1}), '0') end")
+    valid = f"list_filter({grams}, g -> ({rf}) or ({qr}))"
+    return f"list_filter(list_distinct(list_transform({valid}, g -> {payload})), p -> p <> '')"
