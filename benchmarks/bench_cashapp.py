@@ -99,7 +99,7 @@ def build(con: duckdb.DuckDBPyConnection, receipts: int, customers: int) -> None
            end as open_amount,
            date '2025-03-01' + cast(k * 9 as integer) as issue_date,
            date '2025-04-01' + cast(k * 9 as integer) as due_date,
-           false as is_disputed, null::varchar as entity_id
+           false as is_disputed, null::varchar as entity_id, null::varchar as po_number
     from range(1, {n_c} + 1) a(c), range(0, 20) b(k)""")
     per = max(receipts // n_c, 1)
     con.execute(f"""
@@ -167,7 +167,7 @@ def build(con: duckdb.DuckDBPyConnection, receipts: int, customers: int) -> None
     con.execute("""
     insert into ca_items
     select iid, credit_id, customer_id, 'EUR', -credit, date '2025-06-01', date '2025-06-01',
-           false, null
+           false, null, null
     from bench_credits""")
     con.execute("""
     create or replace table bench_netted as

@@ -70,7 +70,8 @@ def run_command(
     open_items: Annotated[Path, typer.Option("--open-items", exists=True, dir_okay=False,
                                              help="CSV: customer_id, customer_name, invoice_id, "
                                                   "issue_date, due_date, currency, open_amount"
-                                                  " [, customer_account]; negative "
+                                                  " [, customer_account, po_number];"
+                                                  " negative "
                                                   "open_amount: a credit note")],
     statements: Annotated[Path, typer.Option("--statements", exists=True, file_okay=False,
                                              help="Folder of bank files (any format)")],

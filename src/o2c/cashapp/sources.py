@@ -73,11 +73,11 @@ WAREHOUSE_ITEMS = f"""
 create or replace temp table ca_items as
 select row_number() over (order by invoice_id)::bigint as iid, * from (
     select invoice_id, customer_id, currency, open_amount, issue_date, due_date,
-           has_open_dispute as is_disputed, entity_id
+           has_open_dispute as is_disputed, entity_id, po_number
     from fct_invoices where not is_void
     union all
     select credit_memo_id, customer_id, currency, -open_amount, issue_date, issue_date, false,
-           entity_id
+           entity_id, null
     from ({OPEN_CREDIT_NOTES}) where open_amount > 0
 )
 """
@@ -115,14 +115,17 @@ def read_open_items(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     missing = [c for c in OPEN_ITEM_COLUMNS if c not in have]
     if missing:
         raise ValueError(f"{path}: missing column(s) {', '.join(missing)}; expected "
-                         f"{', '.join(OPEN_ITEM_COLUMNS)} and optionally customer_account")
+                         f"{', '.join(OPEN_ITEM_COLUMNS)} and optionally customer_account, "
+                         f"po_number")
     account = "customer_account" if "customer_account" in have else "null"
-    con.execute("""
+    po_number = "po_number" if "po_number" in have else "null"
+    con.execute(f"""
         create or replace temp table ca_items as
         select row_number() over (order by invoice_id)::bigint as iid, invoice_id, customer_id,
                upper(currency) as currency, cast(open_amount as decimal(19,4)) as open_amount,
                cast(issue_date as date) as issue_date, cast(due_date as date) as due_date,
-               false as is_disputed, null::varchar as entity_id
+               false as is_disputed, null::varchar as entity_id,
+               nullif(trim({po_number}), '') as po_number
         from _oi""")
     con.execute(f"""
         create or replace temp table ca_customers as

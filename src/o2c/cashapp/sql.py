@@ -3,7 +3,7 @@
     ca_receipts(rid, bank_txn_id, currency, amount, value_date, direction, is_return,
                 counterparty_name, counterparty_account, remittance, structured_ref, ...)
     ca_items(iid, invoice_id, customer_id, currency, open_amount, issue_date, due_date,
-             is_disputed, entity_id)       a negative open_amount: a credit note
+             is_disputed, entity_id, po_number)   a negative open_amount: a credit note
     ca_customers(customer_id, name, legal_name, group_id, payer_accounts)
     ca_aliases(kind, alias_key, customer_id)     ca_fx(rate_date, from_currency, to_currency, rate)
 
@@ -17,6 +17,7 @@ from o2c.domain.cashapp.references import (
     LOOK_ALIKES_FROM,
     LOOK_ALIKES_TO,
     MIN_KEY,
+    MIN_PO_KEY,
     MIN_TAIL,
     MIN_TYPO_KEY,
     STRUCTURED_HINT,
@@ -54,7 +55,9 @@ PREPARE = [
            as is_disputed, i.open_amount <> 0 as is_open, i.open_amount < 0 as is_credit,
            i.entity_id,
            {sql_canon('i.invoice_id')} as k1, {sql_loose('i.invoice_id')} as k2,
-           {sql_tail('i.invoice_id')} as k3
+           {sql_tail('i.invoice_id')} as k3,
+           case when length({sql_canon('i.po_number')}) >= {MIN_PO_KEY}
+                then {sql_canon('i.po_number')} end as kpo
     from ca_items i left join ca_cust c using (customer_id)""",
     "create or replace temp table ca_item as select * from ca_item_all where is_open",
     f"""create or replace temp table ca_ar as
@@ -90,7 +93,8 @@ PREPARE = [
     select distinct translate(regexp_replace(upper(invoice_id), '[^0-9A-Z]+', '', 'g'),
                               {DIGITS_TO_NINES}) as shape
     from ca_item_all""",
-    # references that name an invoice: the whole number, or without prefix / leading zeros
+    # references that name an invoice: the whole number; without prefix / leading zeros, or
+    # the payer's purchase-order number (every invoice issued against it)
     f"""create or replace temp table ca_hit12 as
     select t.rid, t.tok, i.iid, 1 as level
     from ca_tok t join ca_item_all i on i.k1 = t.c
@@ -99,7 +103,11 @@ PREPARE = [
     select t.rid, t.tok, i.iid, 2 as level
     from ca_tok t join ca_item_all i on i.k2 = t.l
     where length(t.l) >= {MIN_KEY} and length(i.k2) >= {MIN_KEY}
-      and not i.is_credit  -- a credit note is netted only when named in full""",
+      and not i.is_credit  -- a credit note is netted only when named in full
+    union all
+    select t.rid, t.tok, i.iid, 2 as level
+    from ca_tok t join ca_item_all i on i.kpo = t.c
+    where not i.is_credit""",
     # known payer accounts (ERP master data + learned aliases) and names
     f"""create or replace temp table ca_acct as
     select distinct acct, customer_id from (

@@ -27,9 +27,10 @@ def run(receipt: dict, items: list[tuple] = ITEMS,
     con.executemany("insert into ca_customers values (?, ?, ?, ?, ?)", CUSTOMERS)
     con.execute("create temp table ca_items (iid bigint, invoice_id varchar, customer_id varchar,"
                 " currency varchar, open_amount decimal(19,4), issue_date date, due_date date, "
-                "is_disputed boolean, entity_id varchar)")
+                "is_disputed boolean, entity_id varchar, po_number varchar)")
     con.executemany("insert into ca_items values (?, ?, ?, ?, ?, date '2026-01-01', "
-                    "date '2026-02-01', false, null)", items)
+                    "date '2026-02-01', false, null, ?)",
+                    [(*item, None)[:6] for item in items])
     con.execute("create temp table ca_aliases (kind varchar, alias_key varchar, "
                 "customer_id varchar)")
     con.execute("create temp table ca_fx (rate_date date, from_currency varchar, "
@@ -260,4 +261,34 @@ def test_a_structured_reference_whose_check_digits_hold_names_the_invoice(receip
 
 def test_a_structured_reference_with_a_wrong_check_digit_names_nothing():
     con = run({"amount": 500, "remittance": "RF64 INV2 0250 0010 1"})
+    assert statuses(con) == []
+
+
+PO_ITEMS = [(1, "INV-2025-000101", "C1", "EUR", 500.00, "4500012345"),
+            (2, "INV-2025-000102", "C1", "EUR", 750.00, "PO-077777"),
+            (3, "INV-2025-000103", "C1", "EUR", 750.00, "PO-077777"),
+            (4, "INV-2025-000201", "C2", "EUR", 320.00, "4500099999"),
+            (5, "INV-2025-000202", "C2", "EUR", 180.00, "4711")]
+KNOWN = "DE11111111111111111111"
+
+
+def test_the_payers_purchase_order_number_names_the_invoices_issued_against_it():
+    con = run({"amount": 500, "remittance": "Payment PO 4500012345"}, PO_ITEMS)
+    assert statuses(con) == [("INV-2025-000101", "auto")]  # nobody known pays: the PO says
+    con = run({"amount": 1500, "counterparty_account": KNOWN, "remittance": "PO-077777"},
+              PO_ITEMS)
+    assert statuses(con) == [("INV-2025-000102", "auto"), ("INV-2025-000103", "auto")]
+
+
+def test_a_purchase_order_number_is_no_more_than_the_evidence_it_gives():
+    # one of two equal invoices under one PO: which one is a guess
+    con = run({"amount": 750, "counterparty_account": KNOWN, "remittance": "PO-077777"},
+              PO_ITEMS)
+    assert {s for _, s in statuses(con)} == {"proposed"}
+    # another customer's PO from the payer's account
+    con = run({"amount": 320, "counterparty_account": KNOWN, "remittance": "PO 4500099999"},
+              PO_ITEMS)
+    assert statuses(con) == [("INV-2025-000201", "proposed")]
+    # a four-digit number is in too many texts to name an invoice by its PO
+    con = run({"amount": 180, "remittance": "order 4711"}, PO_ITEMS)
     assert statuses(con) == []

@@ -32,7 +32,7 @@ BASE_CONFIDENCE: dict[str, float] = {
 }
 # doubts: subtracted from the base
 PENALTY: dict[str, float] = {
-    "ref_loose": 0.01,          # reference matched without its prefix / leading zeros
+    "ref_loose": 0.01,          # without its prefix / leading zeros, or by the PO number
     "ref_tail": 0.02,           # only the running number matched (within the payer's items)
     "ref_typo": 0.03,           # one character differs
     "customer_by_name": 0.01,   # payer's whole name, and no other customer's, in the bank text

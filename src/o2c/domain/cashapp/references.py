@@ -21,6 +21,9 @@ LOOK_ALIKES_FROM = "OILSB"
 LOOK_ALIKES_TO = "01158"
 MIN_KEY = 4  # shorter keys carry too little to identify an invoice
 MIN_TYPO_KEY = 6  # one wrong character is only tolerated in keys at least this long
+# the payer's own purchase-order number names the invoices issued against it; a shorter one
+# ("4711") turns up in too many texts by chance
+MIN_PO_KEY = 6
 MIN_TAIL = 3
 
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
