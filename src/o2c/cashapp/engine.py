@@ -103,6 +103,7 @@ refs as (
 select r.rid, r.bank_txn_id, r.bank_ref, r.currency, r.amount, r.value_date,
        r.counterparty_name, r.remittance,
        case when o.rid in (select rid from ca_ref) then 'references_do_not_fit'
+            when o.rid in (select rid from ca_ref_closed) then 'reference_to_closed_invoice'
             when o.rid in (select rid from ca_pgroup) then 'payer_known_no_match'
             else 'no_customer_no_reference' end as reason,
        (select min(customer_id) from ca_payer p where p.rid = o.rid) as customer_id,

@@ -253,12 +253,24 @@ def statements(policy: Policy) -> list[str]:
         window w as (partition by i.group_id, i.currency order by i.due_date, i.iid
                      rows unbounded preceding)""",
         """create or replace temp table ca_prefix as
-        select n.rid, n.via, n.amt, n.currency, n.fx_rate, c.group_id, c.k, c.n_all,
-               count(*) over (partition by n.rid) as n_hits
-        from ca_noref n
-        join ca_cum c on c.group_id = n.group_id and c.currency = n.currency and c.cum = n.amt
-        where n.fx_rate is null and c.k > 1
-          and n.rid not in (select rid from ca_amount_hits)""",
+        with p as (
+            select n.rid, n.via, n.amt, n.currency, n.fx_rate, c.group_id, c.k, c.n_all,
+                   count(*) over (partition by n.rid) as n_hits
+            from ca_noref n
+            join ca_cum c on c.group_id = n.group_id and c.currency = n.currency
+                         and c.cum = n.amt
+            where n.fx_rate is null and c.k > 1
+              and n.rid not in (select rid from ca_amount_hits)
+        ),
+        -- a later run of consecutive items that makes the amount too (recurring equal amounts):
+        -- which run was paid, the oldest or a later one, is not known
+        later as (
+            select distinct p.rid from p
+            join ca_cum a on a.group_id = p.group_id and a.currency = p.currency
+            join ca_cum b on b.group_id = a.group_id and b.currency = a.currency
+                         and b.cum = a.cum + p.amt
+        )
+        select *, rid in (select rid from later) as other_run from p""",
         """insert into ca_match
         select p.rid, c.iid, 1, c.open_amount, 0, null, 0, null, 0, null,
                case when p.k = p.n_all then 'amount_all_open' else 'amount_due_prefix' end,
@@ -268,7 +280,7 @@ def statements(policy: Policy) -> list[str]:
                p.via, null, p.amt, p.currency, p.fx_rate
         from ca_prefix p
         join ca_cum c on c.group_id = p.group_id and c.currency = p.currency and c.k <= p.k
-        where p.n_hits = 1""",
+        where p.n_hits = 1 and not p.other_run""",
     ]
 
 

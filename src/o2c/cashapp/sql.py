@@ -225,6 +225,15 @@ GROUPS = [
         from gi join t on t.group_id = gi.group_id and ltrim(t.c, '0') = gi.k3
         where gi.k3 <> '' and regexp_matches(t.tok, '^[0-9]+$')
     ),
+    -- a paid invoice's running number, written as issued ("000838"): the receipt pays what is
+    -- no longer open, and the amount alone must not choose other items
+    closed_tails as (
+        select t.rid, t.tok, i.iid, 3 as level
+        from ca_item_all i
+        join t on t.group_id = i.group_id
+              and t.tok = regexp_extract(upper(i.invoice_id), '([0-9]+)[^0-9]*$', 1)
+        where not i.is_open and i.k3 <> ''
+    ),
     idel as (
         select group_id, iid, unnest({_deletions('k2')}) as d from gi
         where length(k2) >= {MIN_TYPO_KEY}
@@ -237,7 +246,7 @@ GROUPS = [
         select distinct tdel.rid, tdel.tok, idel.iid, 4 as level
         from tdel join idel on idel.group_id = tdel.group_id and idel.d = tdel.d
     )
-    select * from tails union all select * from typos""",
+    select * from tails union all select * from closed_tails union all select * from typos""",
     # a name several customers share, and a weak reference to the items of one of them only:
     # that one pays; weak references into several of them say nothing
     """create or replace temp table ca_named_weak as

@@ -90,7 +90,7 @@ def generate_company(customers: int, seed: int, as_of: date, months: int = 18,
     inv = timed("invoices", lambda: make_invoices(cust, mean, seed, start, as_of, calendars))
     plan = timed("schedule", lambda: make_schedule(inv, cust, seed, as_of, calendars))
     pay = timed("payments", lambda: make_payments(inv, cust, plan, seed, calendars))
-    bank = timed("remittance", lambda: bank_view(pay, inv.ids, cust, seed))
+    bank = timed("remittance", lambda: bank_view(pay, inv.ids, inv.po_number, cust, seed))
     ledger = timed("erp", lambda: post_to_erp(inv, cust, plan, pay, bank, seed, as_of))
 
     def erp_tables() -> dict[str, pa.Table]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from o2c.domain.cashapp.references import rf_reference
 from o2c.synth.customers import Customers
 from o2c.synth.names import PAYER_VARIANTS
 from o2c.synth.payments import Payments
@@ -15,8 +17,10 @@ from o2c.synth.schedule import B
 from o2c.synth.vectors import numbered, pick, rng_for, with_nulls
 
 # How a payer writes an invoice number: as issued, prefix dropped, no dashes, spaces,
-# lower case, the running number only, last two characters swapped.
-REF_STYLE_SHARES = (0.40, 0.15, 0.12, 0.08, 0.05, 0.10, 0.10)
+# lower case, the running number only, last two characters swapped; its own purchase order's
+# number instead (as issued when the invoice has none); the RF creditor reference printed on the
+# invoice, in groups of four as on a payment slip.
+REF_STYLE_SHARES = (0.32, 0.15, 0.12, 0.08, 0.05, 0.10, 0.10, 0.05, 0.03)
 SEPARATORS = (", ", " ", "/", "; ", " + ")
 LEADS = ("", "Invoice ", "INV ", "Payment ", "Rechnung ", "RE: ", "Facture ", "Factuur ",
          "Zahlung ", "Pmt inv ")
@@ -34,7 +38,12 @@ class BankView:
     parent_paid: np.ndarray
 
 
-def _styled(refs: pa.Array, style: np.ndarray) -> pa.Array:
+def _rf_in_groups(refs: pa.Array) -> pa.Array:
+    by_ref = {r: " ".join(textwrap.wrap(rf_reference(r), 4)) for r in refs.unique().to_pylist()}
+    return pa.array([by_ref[r] for r in refs.to_pylist()], pa.string())
+
+
+def _styled(refs: pa.Array, po_numbers: pa.Array, style: np.ndarray) -> pa.Array:
     swapped = pc.binary_join_element_wise(
         pc.utf8_slice_codeunits(refs, 0, -2), pc.utf8_slice_codeunits(refs, -1),
         pc.utf8_slice_codeunits(refs, -2, -1), "",
@@ -47,6 +56,8 @@ def _styled(refs: pa.Array, style: np.ndarray) -> pa.Array:
         pc.utf8_lower(refs),
         pc.replace_substring_regex(refs, r"^.*-", ""),
         swapped,
+        pc.coalesce(po_numbers, refs),
+        _rf_in_groups(refs),
     ]
     return pc.choose(pa.array(style.astype(np.int8)), *variants)
 
@@ -68,8 +79,8 @@ def _accounts(payer: np.ndarray, customers: Customers,
     return with_nulls(account, ~(use_known | use_new)), use_new | ~use_known
 
 
-def bank_view(payments: Payments, invoice_ids: pa.Array, customers: Customers,
-              seed: int) -> BankView:
+def bank_view(payments: Payments, invoice_ids: pa.Array, po_numbers: pa.Array,
+              customers: Customers, seed: int) -> BankView:
     rng = rng_for(seed, "remittance")
     p, cust = len(payments), payments.customer
     parent = customers.parent[cust]
@@ -84,7 +95,8 @@ def bank_view(payments: Payments, invoice_ids: pa.Array, customers: Customers,
 
     # Remittance: the payment's invoice numbers, written one way per payment, then trimmed.
     style = rng.choice(len(REF_STYLE_SHARES), size=p, p=REF_STYLE_SHARES)
-    refs = _styled(pc.take(invoice_ids, pa.array(payments.invoice)),
+    paid = pa.array(payments.invoice)
+    refs = _styled(pc.take(invoice_ids, paid), pc.take(po_numbers, paid),
                    style[payments.share_payment])
     listed = pa.ListArray.from_arrays(pa.array(np.append(payments.starts, len(refs)), pa.int32()),
                                       refs)

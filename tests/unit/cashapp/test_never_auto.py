@@ -292,3 +292,25 @@ def test_a_purchase_order_number_is_no_more_than_the_evidence_it_gives():
     # a four-digit number is in too many texts to name an invoice by its PO
     con = run({"amount": 180, "remittance": "order 4711"}, PO_ITEMS)
     assert statuses(con) == []
+
+
+def test_oldest_items_first_only_when_no_later_run_makes_the_amount():
+    recurring = [(1, "INV-2025-000101", "C1", "EUR", 500.00), (2, "INV-2025-000102", "C1", "EUR",
+                 750.00), (3, "INV-2025-000103", "C1", "EUR", 500.00)]
+    # 500 + 750 are the oldest two; 750 + 500, the next two, make 1250 as well
+    con = run({"amount": 1250, "counterparty_account": KNOWN}, recurring)
+    assert {s for _, s in statuses(con)} == {"proposed"}
+    con = run({"amount": 1250, "counterparty_account": KNOWN}, ITEMS[:2] + [
+        (3, "INV-2025-000103", "C1", "EUR", 900.00)])
+    assert statuses(con) == [("INV-2025-000101", "auto"), ("INV-2025-000102", "auto")]
+
+
+def test_a_paid_invoices_running_number_keeps_the_amount_from_choosing_another():
+    paid = [*ITEMS, (6, "INV-2025-000838", "C1", "EUR", 0.00)]
+    con = run({"amount": 500, "counterparty_account": KNOWN, "remittance": "Payment 000838"},
+              paid)
+    assert statuses(con) == []
+    assert con.execute("select reason from ca_exceptions").fetchall() == [
+        ("reference_to_closed_invoice",)]
+    con = run({"amount": 500, "counterparty_account": KNOWN, "remittance": "Payment"}, paid)
+    assert statuses(con) == [("INV-2025-000101", "auto")]

@@ -12,6 +12,7 @@ from o2c.domain.cashapp.references import (
     mod10_recursive,
     qr_valid,
     rf_payload,
+    rf_reference,
     rf_valid,
     sql_canon,
     sql_loose,
@@ -92,6 +93,10 @@ def test_rf_creditor_reference_check_digits():
     assert rf_valid("RF18 5390 0754 7034")
     assert rf_payload("RF18539007547034") == "539007547034"
     assert not rf_valid("RF19 5390 0754 7034")
+    assert rf_reference("539007547034") == "RF18539007547034"
+    assert rf_reference("INV-2025-000123") == "RF" + rf_reference("INV2025000123")[2:4] + \
+        "INV2025000123"
+    assert all(rf_valid(rf_reference(f"SI-2024-{n:06d}")) for n in range(200))
 
 
 QR_BODY = "21000000000313947143000901"  # the Swiss QR-bill example, check digit 7

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from o2c.domain.bank_identity import bank_txn_ids
+from o2c.domain.cashapp.references import structured_payloads
 from o2c.formats import parse, sniff_format
 from o2c.synth import generate_company, write_company
 
@@ -104,6 +105,11 @@ def test_the_messy_parts_are_there(written):
             originals.loc[returns.payment_id, "amount"].to_numpy()).all()  # fmt: skip
     assert set(returns.return_reason) & {"AC04", "MD06", "AM04", "MS03", "NSF"}
     assert lines.intraday.any() and lines.notified.any() and not lines.booked.all()
+    # some payers quote their purchase order, some the invoice's RF reference in groups of four
+    texts = lines[lines.category == "ar_payment"].remittance.dropna()
+    po_numbers = set(company.erp["invoices"].column("po_number").drop_null().to_pylist())
+    assert texts.map(lambda t: any(w in po_numbers for w in t.replace(",", " ").split())).any()
+    assert texts.map(lambda t: any(p for p in structured_payloads(t))).any()
 
 
 def test_same_seed_writes_byte_identical_bank_files(written, tmp_path):

@@ -108,6 +108,13 @@ def rf_valid(reference: str) -> bool:
     return int(digits) % 97 == 1
 
 
+def rf_reference(payload: str) -> str:
+    """The ISO 11649 creditor reference for `payload` (letters and digits), as `RFkk...`."""
+    body = _NOT_ALNUM.sub("", payload.upper())
+    check = 98 - int("".join(str(int(c, 36)) for c in body + "RF00")) % 97
+    return f"RF{check:02d}{body}"
+
+
 def rf_payload(reference: str) -> str | None:
     """The creditor's own reference inside a valid RF reference, else None."""
     ref = _NOT_ALNUM.sub("", reference.upper())
