@@ -15,7 +15,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from o2c.cashapp.sql import FUZZY_CANDIDATES
-from o2c.domain.cashapp.names import name_words
+from o2c.domain.cashapp.names import ascii_only, name_words
 from o2c.domain.cashapp.policy import Policy
 
 MIN_WORD = 3
@@ -34,7 +34,8 @@ def identify(con: duckdb.DuckDBPyConnection, policy: Policy) -> int:
         "select customer_id, group_id, name, legal_name from ca_cust").fetchall()
     names: list[tuple[str, str, str]] = []  # (normalised name, customer, group)
     for cid, gid, name, legal in customers:
-        for n in {" ".join(name_words(name)), " ".join(name_words(legal))}:
+        for n in {" ".join(name_words(v)) for v in (name, legal, ascii_only(name),
+                                                     ascii_only(legal))}:
             if n:
                 names.append((n, cid, gid))
     index: dict[str, list[int]] = defaultdict(list)

@@ -12,7 +12,7 @@ Every normalisation is the domain's (`o2c.domain.cashapp`), rendered as SQL ther
 
 from __future__ import annotations
 
-from o2c.domain.cashapp.names import sql_account, sql_name
+from o2c.domain.cashapp.names import sql_account, sql_ascii_only, sql_name
 from o2c.domain.cashapp.references import (
     LOOK_ALIKES_FROM,
     LOOK_ALIKES_TO,
@@ -116,10 +116,14 @@ PREPARE = [
         union all
         select alias_key, customer_id from ca_aliases where kind = 'account'
     ) where acct <> ''""",
+    # names as written, and as a bank without their accented letters writes them
     f"""create or replace temp table ca_cname as
     select distinct nkey, customer_id from (
         select customer_id, {sql_name('name')} as nkey from ca_cust
         union all select customer_id, {sql_name('legal_name')} from ca_cust
+        union all select customer_id, {sql_name(sql_ascii_only('n'))}
+        from (select customer_id, unnest([name, legal_name]) as n from ca_cust)
+        where n <> {sql_ascii_only('n')}
         union all select customer_id, alias_key from ca_aliases where kind = 'name'
     ) where nkey <> ''""",
     """create or replace temp table ca_payer as

@@ -5,7 +5,13 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from o2c.domain.cashapp.names import normalise_account, normalise_name, sql_name
+from o2c.domain.cashapp.names import (
+    ascii_only,
+    normalise_account,
+    normalise_name,
+    sql_ascii_only,
+    sql_name,
+)
 
 
 @pytest.mark.parametrize("bank, erp", [
@@ -30,3 +36,12 @@ def test_sql_mirrors_python():
 
 def test_account_without_spaces():
     assert normalise_account("de89 3704 0044 0532 0130 00") == "DE89370400440532013000"
+
+
+@pytest.mark.parametrize("erp", ["Sánchez Tecnología S.L.", "Łódź Metal Sp.", "Plain Name Ltd"])
+def test_a_bank_without_accented_letters_writes_question_marks(erp):
+    # BAI2 and other ASCII-only formats: one "?" per letter the character set lacks
+    bank = erp.encode("ascii", "replace").decode()
+    assert normalise_name(ascii_only(erp)) == normalise_name(bank)
+    sql = duckdb.execute(f"select {sql_name(sql_ascii_only('$1'))}", [erp]).fetchone()[0]
+    assert sql == normalise_name(bank)

@@ -314,3 +314,12 @@ def test_a_paid_invoices_running_number_keeps_the_amount_from_choosing_another()
         ("reference_to_closed_invoice",)]
     con = run({"amount": 500, "counterparty_account": KNOWN, "remittance": "Payment"}, paid)
     assert statuses(con) == [("INV-2025-000101", "auto")]
+
+
+def test_a_name_a_bank_wrote_without_its_accented_letters_identifies_the_payer(monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "CUSTOMERS", CUSTOMERS + [
+        ("C3", "Sánchez Tecnología", "Sánchez Tecnología S.L.", "C3", "ES3333333333333333")])
+    items = [*ITEMS, (6, "INV-2024-000110", "C3", "EUR", 812.40)]
+    for name in ("S?NCHEZ TECNOLOG?A S.L.", "S?nchez Tecnolog?a Zahlung"):
+        con = run({"amount": 812.40, "counterparty_name": name}, items)
+        assert statuses(con) == [("INV-2024-000110", "auto")], name

@@ -23,6 +23,15 @@ FOLD = {"ß": "SS", "Æ": "AE", "Ø": "O", "Œ": "OE", "Ł": "L", "Đ": "D", "Þ
         ".": ""}
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def ascii_only(name: str | None) -> str:
+    """The name as a bank whose character set lacks its accented letters writes it: each such
+    letter a "?" (dropped by `fold`), so `Sánchez` is `S?nchez`, compared as `SNCHEZ`."""
+    return _NON_ASCII.sub("", name or "")
+
+
 def fold(text: str) -> str:
     text = "".join(FOLD.get(c, c) for c in text.upper())
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -58,3 +67,7 @@ def sql_name(expr: str) -> str:
 
 def sql_account(expr: str) -> str:
     return f"regexp_replace(upper({expr}), '[^0-9A-Z]+', '', 'g')"
+
+
+def sql_ascii_only(expr: str) -> str:
+    return f"regexp_replace({expr}, '[^\\x00-\\x7F]', '', 'g')"
