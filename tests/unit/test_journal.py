@@ -75,3 +75,11 @@ def test_a_batch_larger_than_a_row_group_keeps_its_order_and_chain(con):
                               "last(application_id order by seq) from app.cash_applications"
                               ).fetchone()
     assert (first, last) == (f"A{n:06d}", "A000001")
+
+
+def test_the_database_and_python_hash_a_row_alike():
+    # DuckDB hashes each row's canonical text; the PostgreSQL journal hashes it in Python:
+    # one chain formula, sha256(prev | sha256(canonical)), whatever the characters
+    canonical = "app_1\x1fMüller & Søn €\x1f\x00\x1f2026-03-02 09:00:00"
+    digest = duckdb.execute("select sha256($1)", [canonical]).fetchone()[0]
+    assert journal._link("abc", digest) == journal._chain("abc", canonical)

@@ -1,9 +1,11 @@
 """Append-only, hash-chained journals (`app.*`).
 
 Rows carry deterministic ids and are inserted with an anti-join, so a retried or re-run task
-adds nothing. Each row stores `prev_hash` and `row_hash = sha256(prev_hash | canonical row)`,
-where the canonical row is every content column cast to text in table order plus recorded_at;
-`verify` recomputes the chain and names the first row that does not fit.
+adds nothing. Each row stores `prev_hash` and `row_hash = sha256(prev_hash | sha256(canonical
+row))`, where the canonical row is every content column cast to text in table order plus
+recorded_at; `verify` recomputes the chain and names the first row that does not fit. The
+database hashes each row's content (in parallel, without shipping the text); only the short
+links of the chain, which must follow one another, are made here.
 """
 
 from __future__ import annotations
@@ -36,16 +38,25 @@ def _canonical_sql(columns: list[str]) -> str:
     return "concat_ws(chr(31), " + ", ".join(parts) + ")"
 
 
+def _digest_sql(columns: list[str]) -> str:
+    return f"sha256({_canonical_sql(columns)})"
+
+
+def _link(prev_hash: str, digest: str) -> str:
+    return hashlib.sha256(f"{prev_hash}|{digest}".encode()).hexdigest()
+
+
 def _chain(prev_hash: str, canonical: str) -> str:
-    return hashlib.sha256(f"{prev_hash}|{canonical}".encode()).hexdigest()
+    """The row hash after `prev_hash` of a row whose canonical text is `canonical`."""
+    return _link(prev_hash, hashlib.sha256(canonical.encode()).hexdigest())
 
 
-def _chained(prev_hash: str, canonicals: list[str]) -> tuple[list[str], list[str]]:
+def _chained(prev_hash: str, digests: list[str]) -> tuple[list[str], list[str]]:
     """Each row's prev_hash and row_hash, in order."""
     prevs, hashes = [], []
-    for canonical in canonicals:
+    for digest in digests:
         prevs.append(prev_hash)
-        prev_hash = _chain(prev_hash, canonical)
+        prev_hash = _link(prev_hash, digest)
         hashes.append(prev_hash)
     return prevs, hashes
 
@@ -94,13 +105,13 @@ def append(
             [recorded],
         )
         staged = con.execute(
-            f"select _ord, {_canonical_sql(columns)} as canonical from _staged order by _ord"
+            f"select _ord, {_digest_sql(columns)} as digest from _staged order by _ord"
         ).to_arrow_table()
         last = con.execute(
             f"select seq, row_hash from {journal.table} order by seq desc limit 1"
         ).fetchone()
         seq, prev = last if last else (0, "")
-        prevs, hashes = _chained(prev, staged.column("canonical").to_pylist())
+        prevs, hashes = _chained(prev, staged.column("digest").to_pylist())
         if hashes:
             con.register("_chain", pa.table({
                 "_ord": staged.column("_ord"),
@@ -144,18 +155,18 @@ def verify(con: duckdb.DuckDBPyConnection, journal_name: str) -> ChainReport:
     journal = JOURNALS[journal_name]
     columns = _content_columns(con, journal)
     cursor = con.execute(
-        f"select seq, prev_hash, row_hash, {_canonical_sql(columns)} "
+        f"select seq, prev_hash, row_hash, {_digest_sql(columns)} "
         f"from {journal.table} order by seq"
     )
     expected_seq, prev, count = 1, "", 0
     while batch := cursor.fetchmany(10_000):
-        for seq, prev_hash, row_hash, canonical in batch:
+        for seq, prev_hash, row_hash, digest in batch:
             count += 1
             if seq != expected_seq:
                 return ChainReport(journal.table, count, seq, f"expected seq {expected_seq}")
             if prev_hash != prev:
                 return ChainReport(journal.table, count, seq, "prev_hash does not match")
-            if row_hash != _chain(prev, canonical):
+            if row_hash != _link(prev, digest):
                 return ChainReport(journal.table, count, seq, "row content changed")
             prev, expected_seq = row_hash, seq + 1
     return ChainReport(journal.table, count, None, None)

@@ -1,8 +1,8 @@
 """Append-only, hash-chained journals (`app.*`) on PostgreSQL.
 
-The chain is the one of `o2c.adapters.journal`: `row_hash = sha256(prev_hash | canonical row)`,
-the canonical row being every content column as text, NULL as chr(0), joined by chr(31), then
-recorded_at. PostgreSQL text cannot hold chr(0), so the joining happens here in Python on the
+The chain is the one of `o2c.adapters.journal`: `row_hash = sha256(prev_hash | sha256(canonical
+row))`, the canonical row being every content column as text, NULL as chr(0), joined by chr(31),
+then recorded_at. PostgreSQL text cannot hold chr(0), so the joining happens here in Python on the
 columns cast to text by the database. Appenders to one journal are serialised by an EXCLUSIVE
 table lock (readers still read): each sees the chain's last row before it extends it.
 """
