@@ -8,7 +8,7 @@ Results land in `ca_match`, one row per receipt, alternative and item (iid null:
 
 from __future__ import annotations
 
-from o2c.cashapp.sql import decimals
+from o2c.cashapp.sql import decimals, round_money
 from o2c.domain.cashapp.policy import REMITTANCE_LIMIT, Policy
 from o2c.domain.cashapp.references import sql_stated_count
 
@@ -42,6 +42,10 @@ def _swaps(key: str) -> str:
 
 
 def statements(policy: Policy) -> list[str]:
+    t = policy.tolerances
+    rates = "[" + ", ".join(f"{r}::decimal(5,4)" for r in t.discount_rates) + "]"
+    discount_days = f"interval {int(t.discount_days)} day"
+    unit = f"cast(1 / 10 ^ {decimals('currency')} as decimal(19,4))"
     tol = _tol(policy, "s.total", "s.currency", "a.fx_rate")
     fee = _fee(policy, "s.total", "s.currency")
     near_tol = _tol(policy, "a.amt", "n.currency", "a.fx_rate")
@@ -128,25 +132,37 @@ def statements(policy: Policy) -> list[str]:
                -- paid oldest first: a short payment is short on the last item due
                arg_max(r.iid, (i.due_date, i.iid)) as last_iid,
                arg_max(i.open_amount, (i.due_date, i.iid)) as last_open,
+               min(i.issue_date) as first_issue,
                count(*) over (partition by r.rid) as n_ccy
         from ca_ref r join ca_item i using (iid)
         group by r.rid, i.currency""",
         f"""create or replace temp table ca_refcase as
-        with s as (
+        with s0 as (
             select s.*, a.amt, a.fx_rate, s.total - a.amt as diff,
                    {tol} as tol, {fee} as fee_limit,
-                   p.via,
+                   p.via, r.value_date,
                    s.rid in (select rid from ca_named) and (s.rid, s.group_id) not in (
                        select (rid, group_id) from ca_named) as named_other
             from ca_refsum s
             join ca_amt a using (rid, currency)
+            join ca_ar r using (rid)
             left join (select rid, min(via) as via from ca_pgroup group by rid) p using (rid)
+        ),
+        -- paid within the discount days of the invoices, short by one of the discount rates
+        -- of their total (each item's discount rounded on its own): an early-payment discount
+        s as (
+            select *,
+                case when diff > tol and value_date <= first_issue + {discount_days}
+                     then list_filter({rates}, x -> abs(diff - total * x) <= n * {unit})[1]
+                end as discount_rate
+            from s0
         )
         select *,
             -- the item that takes a fee or rounding: the last due, unless it is too small
             case when last_open > diff then last_iid else big_iid end as short_iid,
             case when ambiguous or n_groups > 1 or n_ccy > 1 then 'residual'
                  when abs(diff) <= tol then 'ref_exact'
+                 when discount_rate is not null then 'ref_tolerance'
                  when diff > 0 and diff <= fee_limit then 'ref_tolerance'
                  when n = 1 and diff > 0 then 'ref_partial'
                  else 'residual' end as rule,
@@ -169,14 +185,16 @@ def statements(policy: Policy) -> list[str]:
                      when via = 'fuzzy' then 'customer_fuzzy' end,
                 case when fx_rate is not null then 'fx' end,
                 case when rid in (select rid from ca_ref_closed)
-                      and not (abs(diff) <= tol or (diff > 0 and diff <= fee_limit))
+                      and not (abs(diff) <= tol or (diff > 0 and diff <= fee_limit)
+                               or discount_rate is not null)
                      then 'reference_to_closed_invoice' end,
                 -- with no payer known, only an agreeing amount confirms whose invoice it is
                 case when via is null and abs(diff) > tol
-                          and not (diff > 0 and diff <= fee_limit)
+                          and not (diff > 0 and diff <= fee_limit) and discount_rate is null
                      then 'unknown_payer_amount_differs' end,
                 case when abs(diff) <= tol or worst < 3 then null
-                     when diff > 0 and diff <= fee_limit then 'weak_reference_fee'
+                     when (diff > 0 and diff <= fee_limit) or discount_rate is not null
+                          then 'weak_reference_fee'
                      when worst >= 4 then 'weak_reference_amount_differs'
                      else 'tail_reference_partial' end
             ], d -> d is not null) as doubts
@@ -191,27 +209,45 @@ def statements(policy: Policy) -> list[str]:
             where c.rule = 'ref_partial' and i.iid <> c.big_iid
               and abs(i.open_amount - c.amt) <= {_tol(policy, 'c.amt', 'c.currency', 'c.fx_rate')}
         ) x where x.rid = c.rid""",
-        """insert into ca_match
-        select c.rid, r.iid, 1,
-            case when c.rule = 'ref_partial' then c.amt
-                 when r.iid = c.short_iid and c.diff > 0 then i.open_amount - c.diff
-                 else i.open_amount end,
-            case when r.iid = c.short_iid and c.diff > 0 and c.rule <> 'ref_partial'
-                 then c.diff else 0 end,
-            case when r.iid = c.short_iid and c.diff > 0 and c.rule = 'ref_exact'
-                      then 'rounding'
-                 when r.iid = c.short_iid and c.diff > 0 and c.rule = 'ref_tolerance'
-                      then 'fee'
+        # an early-payment discount: each item's own, rounded; the short item takes the cents
+        # the roundings leave, so the discounts add up to what the receipt is short
+        f"""insert into ca_match
+        with x as (
+            select c.*, r.iid, r.tokens as ref_tokens, i.open_amount,
+                   case when c.discount_rate is not null then
+                       {round_money('i.open_amount * c.discount_rate', 'c.currency')} end
+                       as own_discount
+            from ca_refcase c join ca_ref r using (rid) join ca_item i using (iid)
+            where c.rule <> 'residual'
+        ),
+        d as (
+            select *, case when discount_rate is null then 0
+                           when iid = short_iid then diff - (sum(own_discount) over (
+                               partition by rid) - own_discount)
+                           else own_discount end as item_discount
+            from x
+        )
+        select rid, iid, 1,
+            case when rule = 'ref_partial' then amt
+                 when discount_rate is not null then open_amount - item_discount
+                 when iid = short_iid and diff > 0 then open_amount - diff
+                 else open_amount end,
+            case when iid = short_iid and diff > 0 and rule <> 'ref_partial'
+                      and discount_rate is null
+                 then diff else 0 end,
+            case when discount_rate is not null then null
+                 when iid = short_iid and diff > 0 and rule = 'ref_exact' then 'rounding'
+                 when iid = short_iid and diff > 0 and rule = 'ref_tolerance' then 'fee'
             end,
-            0, null,
-            case when c.rule = 'ref_partial' then c.diff else 0 end,
-            case when c.rule = 'ref_partial' then
-                case when c.disputed then 'dispute'
-                     when c.diff <= c.total * 0.2 then 'deduction' else 'unknown' end
+            item_discount,
+            case when discount_rate is not null then 'early_payment' end,
+            case when rule = 'ref_partial' then diff else 0 end,
+            case when rule = 'ref_partial' then
+                case when disputed then 'dispute'
+                     when diff <= total * 0.2 then 'deduction' else 'unknown' end
             end,
-            c.rule, c.doubts, c.via, r.tokens, c.amt, c.currency, c.fx_rate
-        from ca_refcase c join ca_ref r using (rid) join ca_item i using (iid)
-        where c.rule <> 'residual'""",
+            rule, doubts, via, ref_tokens, amt, currency, fx_rate
+        from d""",
         # no reference: the payer's items
         """create or replace temp table ca_noref as
         select g.rid, g.group_id, g.via, a.currency, a.amt, a.fx_rate

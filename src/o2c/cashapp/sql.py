@@ -39,6 +39,14 @@ def decimals(col: str) -> str:
     return _DEC.format(c=col)
 
 
+def round_money(expr: str, currency: str) -> str:
+    """`expr` rounded to the currency's minor unit (DuckDB rounds a DECIMAL only to a constant
+    number of places: one branch per count)."""
+    places = sorted(set(MINOR_UNITS_NOT_2.values()) | {2})
+    branches = " ".join(f"when {n} then round({expr}, {n})" for n in places if n != 2)
+    return f"case {decimals(currency)} {branches} else round({expr}, 2) end"
+
+
 def _deletions(expr: str) -> str:
     return (f"list_append(list_transform(range(1, length({expr}) + 1), "
             f"i -> substr({expr}, 1, i - 1) || substr({expr}, i + 1)), {expr})")

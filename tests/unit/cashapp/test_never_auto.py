@@ -7,6 +7,7 @@ receipt each."""
 from __future__ import annotations
 
 import sys
+from decimal import Decimal
 
 import duckdb
 import pytest
@@ -323,3 +324,34 @@ def test_a_name_a_bank_wrote_without_its_accented_letters_identifies_the_payer(m
     for name in ("S?NCHEZ TECNOLOG?A S.L.", "S?nchez Tecnolog?a Zahlung"):
         con = run({"amount": 812.40, "counterparty_name": name}, items)
         assert statuses(con) == [("INV-2024-000110", "auto")], name
+
+
+DISCOUNTED = [*ITEMS, (7, "INV-2025-000107", "C1", "EUR", 3000.33),
+              (8, "INV-2025-000108", "C1", "EUR", 2000.33)]  # issued 2026-01-01
+
+
+def discounts(con) -> list[tuple]:
+    return con.execute("select invoice_id, cash_applied, discount, discount_reason, status "
+                       "from ca_decided order by invoice_id").fetchall()
+
+
+def test_an_early_payment_discount_closes_the_invoices_it_was_taken_on():
+    # 2% of 5,000.66 taken within 14 days: each invoice's own discount, the cents reconciled
+    con = run({"amount": 4900.65, "counterparty_account": KNOWN, "value_date": "2026-01-12",
+               "remittance": "INV-2025-000107 INV-2025-000108"}, DISCOUNTED)
+    assert [(i, float(c), float(d), r, s) for i, c, d, r, s in discounts(con)] == [
+        ("INV-2025-000107", 2940.32, 60.01, "early_payment", "auto"),
+        ("INV-2025-000108", 1960.33, 40.0, "early_payment", "auto")]
+    con = run({"amount": 2940.32, "counterparty_account": KNOWN, "value_date": "2026-01-12",
+               "remittance": "INV-2025-000107"}, DISCOUNTED)
+    assert [(float(d), s) for _, _, d, _, s in discounts(con)] == [(60.01, "auto")]
+
+
+def test_a_discount_taken_late_is_no_discount():
+    con = run({"amount": 4900.65, "counterparty_account": KNOWN, "value_date": "2026-02-10",
+               "remittance": "INV-2025-000107 INV-2025-000108"}, DISCOUNTED)
+    assert all(d == 0 and s != "auto" for _, _, d, _, s in discounts(con))
+    con = run({"amount": 2940.32, "counterparty_account": KNOWN, "value_date": "2026-02-10",
+               "remittance": "INV-2025-000107"}, DISCOUNTED)  # paid short: the rest stays open
+    assert con.execute("select discount, residual, residual_reason from ca_decided"
+                       ).fetchall() == [(0, Decimal("60.0100"), "deduction")]

@@ -70,7 +70,10 @@ class Tolerances:
         "JPY": Decimal(6000)})
     fee_max_default: Decimal = Decimal(40)
     fee_max_percent: Decimal = Decimal("0.05")  # a fee is never more than this of the item
+    # an early-payment discount (2% within 14 days, and the like): short by exactly one of
+    # these rates of the items' total, paid within `discount_days` of the invoice date
     discount_rates: tuple[Decimal, ...] = (Decimal("0.01"), Decimal("0.02"), Decimal("0.03"))
+    discount_days: int = 14
     overpay_max_percent: Decimal = Decimal("0.5")  # beyond: not the same invoices
 
     def fee_limit(self, currency: str, item_total: Decimal) -> Decimal:
