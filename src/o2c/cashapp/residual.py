@@ -11,6 +11,7 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 # below this many receipts a second process costs more (start-up, transfer) than it saves
 PARALLEL_MIN = 3000
 MAX_PROCESSES = 8
+CHUNK = 20_000  # receipts that are Python objects at one time
 
 
 def fetch(con: duckdb.DuckDBPyConnection, policy: Policy) -> tuple[pa.Table, pa.Table]:
@@ -61,8 +63,21 @@ def receipts_from(amounts: pa.Table, items: pa.Table) -> list[Receipt]:
     return out
 
 
-def settle_share(amounts: pa.Table, items: pa.Table, policy: Policy) -> list[dict]:
-    return settle_many(receipts_from(amounts, items), policy)
+def _between(table: pa.Table, lo: int, hi: int) -> pa.Table:
+    rid = table.column("rid")
+    return table.filter(pc.and_(pc.greater_equal(rid, lo), pc.less_equal(rid, hi)))
+
+
+def settle_share(amounts: pa.Table, items: pa.Table, policy: Policy) -> pa.Table:
+    """The match rows of these receipts, settled `CHUNK` at a time: only one chunk's receipts
+    and rows are Python objects at once, the rest is Arrow."""
+    rids = np.unique(amounts.column("rid").to_numpy())
+    tables = [as_table([])]
+    for start in range(0, len(rids), CHUNK):
+        lo, hi = int(rids[start]), int(rids[min(start + CHUNK, len(rids)) - 1])
+        receipts = receipts_from(_between(amounts, lo, hi), _between(items, lo, hi))
+        tables.append(as_table(settle_many(receipts, policy)))
+    return pa.concat_tables(tables)
 
 
 def _share(table: pa.Table, k: int, n: int) -> pa.Table:
@@ -75,7 +90,7 @@ def processes() -> int:
 
 
 def settle_all(amounts: pa.Table, items: pa.Table, policy: Policy,
-               n_processes: int) -> list[dict]:
+               n_processes: int) -> pa.Table:
     """Every receipt settled; spread over `n_processes` (this one included) when many.
 
     Each receipt is settled on its own, so the split changes nothing in the result. Helpers are
@@ -89,9 +104,7 @@ def settle_all(amounts: pa.Table, items: pa.Table, policy: Policy,
     with ProcessPoolExecutor(n_processes - 1, mp_context=context) as pool:
         helpers = [pool.submit(settle_share, a, i, policy) for a, i in shares[1:]]
         rows = settle_share(*shares[0], policy)  # this process does its share meanwhile
-        for helper in helpers:
-            rows += helper.result()
-    return rows
+        return pa.concat_tables([rows, *(helper.result() for helper in helpers)])
 
 
 MONEY = pa.decimal128(19, 4)
@@ -107,17 +120,22 @@ ROW_SCHEMA = pa.schema([
 ])
 
 
+def as_table(rows: list[dict]) -> pa.Table:
+    return pa.Table.from_pylist(rows, schema=ROW_SCHEMA)
+
+
 def run(con: duckdb.DuckDBPyConnection, policy: Policy, n_processes: int | None = None) -> int:
     """Settle the residual receipts into `ca_match`; returns how many got a match."""
     amounts, items = fetch(con, policy)
     rows = settle_all(amounts, items, policy,
                       processes() if n_processes is None else n_processes)
+    del amounts, items
     insert_rows(con, rows)
-    return len({row["rid"] for row in rows})
+    return pc.count_distinct(rows.column("rid")).as_py()
 
 
-def insert_rows(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
-    if rows:
-        con.register("_residual_rows", pa.Table.from_pylist(rows, schema=ROW_SCHEMA))
+def insert_rows(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> None:
+    if rows.num_rows:
+        con.register("_residual_rows", rows)
         con.execute("insert into ca_match by name select * from _residual_rows")
         con.unregister("_residual_rows")
