@@ -328,7 +328,7 @@ select rid, rid in (select rid from ca_ref_closed) as names_closed from (
 ) where rid not in (select rid from ca_match)
 """
 RESIDUAL_AMOUNTS = f"""
-select a.rid, a.currency, a.amt, a.fx_rate, r.names_closed,
+select a.rid, a.currency, a.amt, a.fx_rate, r.names_closed, x.value_date,
        length(coalesce(x.remittance, '')) >= {REMITTANCE_LIMIT} as truncated,
        {sql_stated_count('x.remittance')} as stated_count
 from ca_amt a join ca_residual r using (rid) join ca_receipts x using (rid)
@@ -349,7 +349,7 @@ p as (
 )
 select x.rid, x.iid, x.level, x.tokens, x.referenced, x.in_payer, x.contested, x.outranked,
        v.via,
-       i.currency, i.open_amount, i.is_disputed, i.due_date
+       i.currency, i.open_amount, i.is_disputed, i.due_date, i.issue_date
 from (
     select rid, iid, level, tokens, referenced, in_payer, contested, outranked from r
     union all

@@ -39,22 +39,23 @@ def fetch(con: duckdb.DuckDBPyConnection, policy: Policy) -> tuple[pa.Table, pa.
 
 def receipts_from(amounts: pa.Table, items: pa.Table) -> list[Receipt]:
     receipts: dict[int, Receipt] = {}
-    for rid, ccy, amt, fx, closed, truncated, count in zip(*(
+    for rid, ccy, amt, fx, closed, truncated, count, value_date in zip(*(
             amounts.column(c).to_pylist() for c in (
                 "rid", "currency", "amt", "fx_rate", "names_closed", "truncated",
-                "stated_count")), strict=True):
-        receipts.setdefault(rid, Receipt(rid, None, bool(closed), bool(truncated), count)
-                            ).amounts[ccy] = (amt, fx)
+                "stated_count", "value_date")), strict=True):
+        receipts.setdefault(rid, Receipt(rid, None, bool(closed), bool(truncated), count,
+                                         value_date)).amounts[ccy] = (amt, fx)
     grouped: dict[int, list[Item]] = defaultdict(list)
     via: dict[int, str | None] = {}
     columns = ("rid", "iid", "level", "tokens", "referenced", "in_payer", "contested",
-               "outranked", "via", "currency", "open_amount", "is_disputed", "due_date")
+               "outranked", "via", "currency", "open_amount", "is_disputed", "due_date",
+               "issue_date")
     for (rid, iid, level, tokens, referenced, in_payer, contested, outranked, v, ccy,
-         open_amount, disputed, due) in zip(*(items.column(c).to_pylist() for c in columns),
-                                            strict=True):
+         open_amount, disputed, due, issued) in zip(
+            *(items.column(c).to_pylist() for c in columns), strict=True):
         grouped[rid].append(Item(iid, ccy, open_amount, referenced, level, tokens,
                                  bool(in_payer), bool(disputed), bool(contested),
-                                 bool(outranked), due))
+                                 bool(outranked), due, issued))
         via[rid] = v
     out = []
     for rid, r in receipts.items():

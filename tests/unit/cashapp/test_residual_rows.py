@@ -42,7 +42,8 @@ def _residual_tables(n: int) -> tuple[pa.Table, pa.Table]:
                         "amt": [Decimal("300.00") + k for k in range(n)],
                         "fx_rate": pa.array([None] * n, pa.decimal128(18, 10)),
                         "names_closed": [False] * n, "truncated": [False] * n,
-                        "stated_count": pa.array([None] * n, pa.int32())})
+                        "stated_count": pa.array([None] * n, pa.int32()),
+                        "value_date": [date(2026, 1, 20)] * n})
     rows = [(rid, rid * 10 + j, open_amount) for rid in range(1, n + 1)
             for j, open_amount in enumerate((Decimal(100) + rid - 1, Decimal(200),
                                              Decimal(555)))]
@@ -53,7 +54,8 @@ def _residual_tables(n: int) -> tuple[pa.Table, pa.Table]:
                       "contested": [False] * m, "outranked": [False] * m, "via": ["account"] * m,
                       "currency": ["EUR"] * m, "open_amount": [a for _, _, a in rows],
                       "is_disputed": [False] * m,
-                      "due_date": [date(2026, 1, 1) + timedelta(days=j % 3) for j in range(m)]})
+                      "due_date": [date(2026, 1, 1) + timedelta(days=j % 3) for j in range(m)],
+                      "issue_date": [date(2025, 12, 1)] * m})
     return amounts, items
 
 

@@ -127,3 +127,22 @@ def test_a_credit_note_is_not_netted_for_a_payer_nobody_knows():
     r.via = None
     rows = settle(r, POLICY)
     assert {row["iid"] for row in rows} == {1, 2, 4} and posted(rows) == set()
+
+
+def test_an_early_payment_discount_on_named_items_the_engine_could_not_settle_alone():
+    # two named invoices, one number naming both: 2% of 3,000.33 + 2,000.33 taken early
+    named = items("3000.33", "2000.33", "90.00", referenced=(1, 2), tokens="INV-7")
+    for i in named:
+        i.issued = date(2025, 1, 1)
+    r = receipt("4900.65", named)
+    r.value_date = date(2025, 1, 12)
+    rows = settle(r, POLICY)
+    assert posted(rows) == {1, 2}
+    assert [(row["cash_applied"], row["discount"], row["discount_reason"]) for row in rows] == [
+        (Decimal("2940.32"), Decimal("60.01"), "early_payment"),
+        (Decimal("1960.33"), Decimal("40.00"), "early_payment")]
+    r.value_date = date(2025, 2, 12)  # a month late: no discount, nothing posts
+    late = settle(r, POLICY)
+    assert all(row["discount"] == 0 for row in late)
+    assert "auto" not in {decision(confidence(row["rule"], row["doubts"]), POLICY)
+                          for row in late}

@@ -1,8 +1,9 @@
 """One residual receipt at a time: which of its candidate items does it pay? Pure: a receipt
 and its candidates in, match rows out (`o2c.cashapp.residual` loads them and stores the rows).
 
-Referenced items are tried first (a unique subset of them that makes the amount, exact and
-then short by a fee, else topped up from the payer's other open items). Without a reference:
+Referenced items are tried first (a unique subset of them that makes the amount, exact; all of
+them less an early-payment discount; a subset short by a fee; else topped up from the payer's
+other open items). Without a reference:
 the one run of consecutive open items in due order that makes the amount (a payment run pays
 what fell due in a period, past items it holds back). Then any subset of the payer's open items
 oldest-due first, exact and then within the fee tolerance. Two solutions, or a search that ran
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from o2c.domain.cashapp.policy import Policy, short_reason
@@ -37,6 +38,7 @@ class Item:
     contested: bool = False  # its number also names another customer's open invoice
     outranked: bool = False  # its number is, more exactly, another open invoice's
     due: date | None = None
+    issued: date | None = None
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Receipt:
     names_closed: bool = False
     truncated: bool = False  # the remittance was cut at its field's length
     stated_count: int | None = None  # "12 INVOICES": how many items the remittance says it pays
+    value_date: date | None = None
     amounts: dict[str, tuple[Decimal, Decimal | None]] = field(default_factory=dict)
     items: list[Item] = field(default_factory=list)
 
@@ -187,6 +190,34 @@ def settle(r: Receipt, policy: Policy) -> list[dict]:
         if run:
             return rows_for(run, "amount_due_window", list(base))
 
+    def discounted() -> list[dict] | None:
+        """Every named item, paid within the discount days of its date, short by exactly one
+        discount rate of their total: each item's own discount, the last due taking the cents
+        the roundings leave."""
+        t = policy.tolerances
+        if not refs or credits or r.value_date is None or any(
+                i.issued is None or r.value_date > i.issued + timedelta(days=t.discount_days)
+                for i in refs):
+            return None
+        total = sum((i.open_amount for i in refs), Decimal(0))
+        unit = Decimal(1).scaleb(-minor_units(ccy))
+        diff = total - amt
+        rate = next((x for x in t.discount_rates if diff > unit and
+                     abs(diff - total * x) <= len(refs) * unit), None)
+        if rate is None:
+            return None
+        own = {i.iid: (i.open_amount * rate).quantize(unit) for i in refs}
+        last = _short_item(refs, diff)
+        own[last.iid] = diff - (sum(own.values()) - own[last.iid])
+        doubts = ref_doubts(refs) + (["weak_reference_fee"] if any(
+            i.level in (3, 4) for i in refs) else [])
+        rows = _rows(r, refs, sum((i.open_amount for i in refs), Decimal(0)), ccy, fx,
+                     "ref_tolerance", doubts, 1, policy)
+        for row in rows:
+            row.update(cash_applied=row["cash_applied"] - own[row["iid"]],
+                       discount=own[row["iid"]], discount_reason="early_payment", amt=amt)
+        return rows
+
     def topped_up() -> list[dict] | None:
         """The referenced items plus some of the payer's others, exactly."""
         rest = target - int(sum(i.open_amount for i in refs) * scale)
@@ -207,6 +238,10 @@ def settle(r: Receipt, policy: Policy) -> list[dict]:
     steps = [(refs, "ref_subset", tol), (refs, "ref_subset", fee),
              (others, "amount_subset", tol), (others, "amount_subset", fee)]
     for candidates, rule, below in steps:
+        if rule == "ref_subset" and below == fee:
+            rows = discounted()
+            if rows:
+                return rows
         if rule == "amount_subset" and below == tol and refs:
             rows = topped_up()
             if rows:
