@@ -76,17 +76,39 @@ def append(
 
         frame = rows.to_pandas() if isinstance(rows, pa.Table) else rows
         return journal_pg.append(con, journal_name, frame, recorded_at)
-    journal = JOURNALS[journal_name]
     if len(rows) == 0:
         return 0
-    columns = _content_columns(con, journal)
-    unknown = set(rows.column_names if isinstance(rows, pa.Table) else rows.columns) - set(columns)
-    if unknown:
-        raise ValueError(f"{journal.table} has no column(s) {sorted(unknown)}")
-    recorded = (recorded_at or datetime.now(UTC)).replace(tzinfo=None)
     order = pa.array(range(len(rows)), pa.int64())
     con.register("_incoming", rows.append_column("_ord", order) if isinstance(rows, pa.Table)
                  else rows.assign(_ord=range(len(rows))))
+    try:
+        return _append_incoming(con, JOURNALS[journal_name], "_incoming", recorded_at)
+    finally:
+        con.unregister("_incoming")
+
+
+def append_query(con: duckdb.DuckDBPyConnection, journal_name: str, query: str,
+                 params: list, order_by: str, recorded_at: datetime | None = None) -> int:
+    """`append` for the rows of a DuckDB query, in the order of `order_by`: they never leave
+    the database (a million applications would otherwise pass through Python)."""
+    con.execute(f"create or replace temp table _incoming_rows as select *, row_number() over "
+                f"(order by {order_by}) as _ord from ({query})", params)
+    try:
+        return _append_incoming(con, JOURNALS[journal_name], "_incoming_rows", recorded_at)
+    finally:
+        con.execute("drop table if exists _incoming_rows")
+
+
+def _append_incoming(con: duckdb.DuckDBPyConnection, journal: Journal, incoming: str,
+                     recorded_at: datetime | None) -> int:
+    """Append the rows of `incoming` (the journal's columns and `_ord`, their order)."""
+    columns = _content_columns(con, journal)
+    have = [r[0] for r in con.execute(f"describe {incoming}").fetchall()]
+    unknown = set(have) - set(columns) - {"_ord"}
+    if unknown:
+        raise ValueError(f"{journal.table} has no column(s) {sorted(unknown)}")
+    recorded = (recorded_at or datetime.now(UTC)).replace(tzinfo=None)
+    hashes: list[str] = []
     try:
         con.execute("begin transaction")
         con.execute(
@@ -100,7 +122,7 @@ def append(
             f"insert into _staged by name "
             f"select * exclude (_rank), ?::timestamp as recorded_at from ("
             f"  select i.*, row_number() over (partition by i.{journal.key} order by i._ord)"
-            f"  as _rank from _incoming i anti join {journal.table} t using ({journal.key})"
+            f"  as _rank from {incoming} i anti join {journal.table} t using ({journal.key})"
             f") where _rank = 1 order by _ord",
             [recorded],
         )
@@ -130,8 +152,6 @@ def append(
     except Exception:
         con.execute("rollback")
         raise
-    finally:
-        con.unregister("_incoming")
     return len(hashes)
 
 

@@ -34,7 +34,6 @@ select {sql_stable_id('app', 'bank_txn_id', 'invoice_id', f"'{RULE_VERSION}'", '
        ? as run_id
 from ca_decided
 where status in ('auto', 'proposed')
-order by bank_txn_id, alternative, invoice_id
 """
 
 EXCEPTIONS = f"""
@@ -42,7 +41,7 @@ select {sql_stable_id('exc', 'bank_txn_id', 'reason', 'best_candidates', 'refere
            as exception_id,
        bank_txn_id, bank_ref, currency, amount, value_date, reason, customer_id, referenced,
        best_candidates, ?::timestamp as seen_at, ? as run_id
-from ca_exceptions order by bank_txn_id
+from ca_exceptions
 """
 
 # a returned payment gives back what its applications took: one reversal row each, one event
@@ -96,11 +95,15 @@ order by alias_id
 
 def journal_decisions(con: duckdb.DuckDBPyConnection, run_id: str, at: datetime,
                       by: str = "cashapp-engine") -> dict[str, int]:
-    """Append the engine's applications and exceptions; returns rows added per journal."""
-    apps = con.execute(APPLICATIONS, [by, at, run_id]).to_arrow_table()
-    excs = con.execute(EXCEPTIONS, [at, run_id]).to_arrow_table()
-    return {"cash_applications": journal.append(con, "cash_applications", apps, at),
-            "cash_exceptions": journal.append(con, "cash_exceptions", excs, at)}
+    """Append the engine's applications and exceptions; returns rows added per journal.
+
+    Rows go from the engine's tables to the journal inside DuckDB, receipt by receipt."""
+    return {"cash_applications": journal.append_query(
+                con, "cash_applications", APPLICATIONS, [by, at, run_id],
+                "bank_txn_id, (evidence->>'alternative')::integer, invoice_id", at),
+            "cash_exceptions": journal.append_query(
+                con, "cash_exceptions", EXCEPTIONS, [at, run_id], "bank_txn_id, exception_id",
+                at)}
 
 
 def reverse_returns(con: duckdb.DuckDBPyConnection, run_id: str, at: datetime,
