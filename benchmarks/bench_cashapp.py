@@ -240,9 +240,10 @@ def one_run(path: str, memory_limit: str | None = None) -> dict:
     if memory_limit:  # DuckDB spills what does not fit (its default: 80% of the RAM)
         con.execute(f"set memory_limit = '{memory_limit}'")
     ensure_schema(con)
+    processes = int(os.environ["BENCH_PROCESSES"]) if os.environ.get("BENCH_PROCESSES") else None
     phases: dict[str, float] = {}
     wall = time.perf_counter()
-    run = engine.match(con)
+    run = engine.match(con, processes=processes)
     phases.update(run.phases)
     t = time.perf_counter()
     at = datetime.now(UTC).replace(tzinfo=None)
@@ -268,7 +269,8 @@ def one_run(path: str, memory_limit: str | None = None) -> dict:
             "peak_rss_all_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
-def scale(receipts: int, customers: int, repeat: int, memory_limit: str | None = None) -> None:
+def scale(receipts: int, customers: int, repeat: int, memory_limit: str | None = None,
+          processes: int | None = None) -> None:
     work = Path(tempfile.mkdtemp(prefix="bench_cashapp_"))
     base = work / "base.duckdb"
     t = time.perf_counter()
@@ -285,7 +287,8 @@ def scale(receipts: int, customers: int, repeat: int, memory_limit: str | None =
         shutil.copyfile(base, path)
         out = subprocess.run([sys.executable, __file__, "one", str(path),
                               *([memory_limit] if memory_limit else [])], check=False,
-                             capture_output=True, text=True)
+                             capture_output=True, text=True,
+                             env={**os.environ, "BENCH_PROCESSES": str(processes or "")})
         if out.returncode != 0:
             raise SystemExit(f"run {i + 1} failed:\n{out.stderr[-3000:]}")
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
@@ -416,6 +419,9 @@ def main() -> None:
     s.add_argument("--customers", type=int, default=100_000)
     s.add_argument("--repeat", type=int, default=3)
     s.add_argument("--duckdb-memory", help="DuckDB memory_limit for the run, e.g. 3GB")
+    s.add_argument("--processes", type=int,
+                   help="processes for the residual (default: one per core); with 1 the "
+                        "peak RSS covers all the run's memory")
     f = sub.add_parser("files")
     f.add_argument("--receipts", type=int, default=1_000_000)
     f.add_argument("--customers", type=int, default=100_000)
@@ -425,7 +431,7 @@ def main() -> None:
     q.add_argument("--as-of", type=date.fromisoformat, required=True)
     args = parser.parse_args()
     if args.what == "scale":
-        scale(args.receipts, args.customers, args.repeat, args.duckdb_memory)
+        scale(args.receipts, args.customers, args.repeat, args.duckdb_memory, args.processes)
     elif args.what == "files":
         files(args.receipts, args.customers)
     else:

@@ -152,7 +152,9 @@ def _drop_previous(con: duckdb.DuckDBPyConnection, policy: Policy) -> None:
         con.execute(f"drop table if exists {name}")
 
 
-def match(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) -> EngineRun:
+def match(con: duckdb.DuckDBPyConnection, policy: Policy | None = None,
+          processes: int | None = None) -> EngineRun:
+    """Match every receipt; the residual uses `processes` (default: one per core, up to 8)."""
     policy = policy or Policy()
     run = EngineRun()
     _drop_previous(con, policy)
@@ -176,7 +178,7 @@ def match(con: duckdb.DuckDBPyConnection, policy: Policy | None = None) -> Engin
     for sql in statements(policy):
         con.execute(sql)
     lap("set_based_matching")
-    run.residual_settled = residual.run(con, policy)
+    run.residual_settled = residual.run(con, policy, processes)
     lap("residual")
     con.execute(decide_sql(policy))
     con.execute(CLAIMED_TWICE)
