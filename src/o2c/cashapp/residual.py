@@ -130,7 +130,7 @@ def run(con: duckdb.DuckDBPyConnection, policy: Policy, n_processes: int | None 
     amounts, items = fetch(con, policy)
     rows = settle_all(amounts, items, policy,
                       processes() if n_processes is None else n_processes)
-    del amounts, items
+    del amounts, items  # freed before DuckDB takes the rows
     insert_rows(con, rows)
     return pc.count_distinct(rows.column("rid")).as_py()
 

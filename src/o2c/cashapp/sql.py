@@ -24,6 +24,7 @@ from o2c.domain.cashapp.references import (
     sql_canon,
     sql_has_digit,
     sql_loose,
+    sql_running_number,
     sql_structured_payloads,
     sql_tail,
 )
@@ -243,7 +244,7 @@ GROUPS = [
         select t.rid, t.tok, i.iid, 3 as level
         from ca_item_all i
         join t on t.group_id = i.group_id
-              and t.tok = regexp_extract(upper(i.invoice_id), '([0-9]+)[^0-9]*$', 1)
+              and t.tok = {sql_running_number('i.invoice_id')}
         where not i.is_open and i.k3 <> ''
     ),
     idel as (

@@ -99,19 +99,23 @@ STRUCTURED_MAX_WORDS = 7
 QR_LENGTH = 27
 
 
+def _mod97(text: str) -> int:
+    """ISO 7064 mod 97 of letters and digits, each letter as its two digits (A = 10)."""
+    return int("".join(str(int(c, 36)) for c in text)) % 97
+
+
 def rf_valid(reference: str) -> bool:
     """ISO 11649 creditor reference `RFkk...`: mod 97 of the rearranged digits is 1."""
     ref = _NOT_ALNUM.sub("", reference.upper())
     if not re.fullmatch(r"RF[0-9]{2}[0-9A-Z]{1,21}", ref):
         return False
-    digits = "".join(str(int(c, 36)) for c in ref[4:] + ref[:4])
-    return int(digits) % 97 == 1
+    return _mod97(ref[4:] + ref[:4]) == 1
 
 
 def rf_reference(payload: str) -> str:
     """The ISO 11649 creditor reference for `payload` (letters and digits), as `RFkk...`."""
     body = _NOT_ALNUM.sub("", payload.upper())
-    check = 98 - int("".join(str(int(c, 36)) for c in body + "RF00")) % 97
+    check = 98 - _mod97(body + "RF00")
     return f"RF{check:02d}{body}"
 
 
@@ -185,8 +189,13 @@ def sql_stated_count(expr: str) -> str:
     return f"case when {n} >= 2 then {n} end"
 
 
+def sql_running_number(expr: str) -> str:
+    """The invoice's last run of digits, as issued (leading zeros kept)."""
+    return f"regexp_extract(upper({expr}), '{_LAST_DIGITS.pattern}', 1)"
+
+
 def sql_tail(expr: str) -> str:
-    return f"ltrim(regexp_extract(upper({expr}), '([0-9]+)[^0-9]*$', 1), '0')"
+    return f"ltrim({sql_running_number(expr)}, '0')"
 
 
 # texts that may hold a structured reference: only those are cut into longer word runs

@@ -202,17 +202,16 @@ def settle(r: Receipt, policy: Policy) -> list[dict]:
         total = sum((i.open_amount for i in refs), Decimal(0))
         unit = Decimal(1).scaleb(-minor_units(ccy))
         diff = total - amt
-        rate = next((x for x in t.discount_rates if diff > unit and
-                     abs(diff - total * x) <= len(refs) * unit), None)
-        if rate is None:
+        rate = next((x for x in t.discount_rates
+                     if abs(diff - total * x) <= len(refs) * unit), None)
+        if diff <= unit or rate is None:
             return None
         own = {i.iid: (i.open_amount * rate).quantize(unit) for i in refs}
         last = _short_item(refs, diff)
         own[last.iid] = diff - (sum(own.values()) - own[last.iid])
         doubts = ref_doubts(refs) + (["weak_reference_fee"] if any(
             i.level in (3, 4) for i in refs) else [])
-        rows = _rows(r, refs, sum((i.open_amount for i in refs), Decimal(0)), ccy, fx,
-                     "ref_tolerance", doubts, 1, policy)
+        rows = _rows(r, refs, total, ccy, fx, "ref_tolerance", doubts, 1, policy)
         for row in rows:
             row.update(cash_applied=row["cash_applied"] - own[row["iid"]],
                        discount=own[row["iid"]], discount_reason="early_payment", amt=amt)
