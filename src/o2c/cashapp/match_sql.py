@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from o2c.cashapp.sql import decimals, round_money
 from o2c.domain.cashapp.policy import REMITTANCE_LIMIT, Policy
-from o2c.domain.cashapp.references import sql_stated_count
+from o2c.domain.cashapp.references import sql_stated_count, sql_typo_key
 
 MATCH_COLUMNS = """
     rid BIGINT, iid BIGINT, alternative INTEGER, cash_applied DECIMAL(19,4),
@@ -64,10 +64,11 @@ def statements(policy: Policy) -> list[str]:
         ),
         near as (
             select n.rid, n.tok, n.iid, n.level, r.n_refs, i.currency, i.open_amount,
-                   list_contains({_swaps('i.k2')}, t.l) as swap
+                   list_contains({_swaps('i.kt')}, t.ty) as swap
             from ca_own_near n left join named r using (rid)
             join ca_item i using (iid)
-            join (select distinct rid, tok, l from ca_tok) t on t.rid = n.rid and t.tok = n.tok
+            join (select distinct rid, tok, {sql_typo_key('c', 'l')} as ty from ca_tok) t
+                 on t.rid = n.rid and t.tok = n.tok
         ),
         fit as (
             select n.rid, n.iid, n.tok, n.level,

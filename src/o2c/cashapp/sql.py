@@ -27,6 +27,7 @@ from o2c.domain.cashapp.references import (
     sql_running_number,
     sql_structured_payloads,
     sql_tail,
+    sql_typo_key,
 )
 from o2c.domain.money import MINOR_UNITS_NOT_2
 
@@ -65,6 +66,7 @@ PREPARE = [
            i.entity_id,
            {sql_canon('i.invoice_id')} as k1, {sql_loose('i.invoice_id')} as k2,
            {sql_tail('i.invoice_id')} as k3,
+           {sql_typo_key(sql_canon('i.invoice_id'), sql_loose('i.invoice_id'))} as kt,
            case when length({sql_canon('i.po_number')}) >= {MIN_PO_KEY}
                 then {sql_canon('i.po_number')} end as kpo
     from ca_items i left join ca_cust c using (customer_id)""",
@@ -224,7 +226,7 @@ GROUPS = [
     ),
     -- each item's keys once, however many receipts its customer sent
     gi as (
-        select i.group_id, i.iid, i.k2, i.k3 from ca_item i
+        select i.group_id, i.iid, i.k3, i.kt from ca_item i
         semi join (select group_id from r union select group_id from mistyped) g using (group_id)
         where not i.is_credit
     ),
@@ -248,12 +250,13 @@ GROUPS = [
         where not i.is_open and i.k3 <> ''
     ),
     idel as (
-        select group_id, iid, unnest({_deletions('k2')}) as d from gi
-        where length(k2) >= {MIN_TYPO_KEY}
+        select group_id, iid, unnest({_deletions('kt')}) as d from gi
+        where length(kt) >= {MIN_TYPO_KEY}
     ),
     tdel as (
-        select group_id, rid, tok, unnest({_deletions('l')}) as d from t
-        where length(l) >= {MIN_TYPO_KEY}
+        select group_id, rid, tok, unnest({_deletions('ty')}) as d
+        from (select *, {sql_typo_key('c', 'l')} as ty from t)
+        where length(ty) >= {MIN_TYPO_KEY}
     ),
     typos as (
         select distinct tdel.rid, tdel.tok, idel.iid, 4 as level

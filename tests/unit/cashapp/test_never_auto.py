@@ -99,6 +99,20 @@ def test_reference_one_typo_away_posts_only_when_the_amount_agrees(remittance):
     assert all(s != "auto" for _, s in statuses(con))
 
 
+@pytest.mark.parametrize("remittance", ["Rechnung SI-000634", "si 000634 thank you"])
+def test_short_zero_padded_number_with_swapped_digits_posts_when_the_amount_agrees(remittance):
+    # SI-000364 (812.40) written as 000634, which is nobody's invoice: the running number is
+    # too short for a typo on its own, the whole number is not; part of it is only proposed
+    items = [(1, "SI-000364", "C1", "EUR", 812.40), (2, "SI-000371", "C1", "EUR", 99.00)]
+    con = run({"amount": 812.40, "counterparty_account": "DE11111111111111111111",
+               "remittance": remittance}, items)
+    assert statuses(con) == [("SI-000364", "auto")]
+    assert con.execute("select doubts from ca_decided").fetchone() == (["ref_typo"],)
+    con = run({"amount": 500, "counterparty_account": "DE11111111111111111111",
+               "remittance": remittance}, items)
+    assert all(s != "auto" for _, s in statuses(con))
+
+
 def test_number_shared_by_two_customers_from_an_unknown_payer_is_proposed():
     # C2's INV-2025-000201 is the exact number, short by a fee; C1's RE-2025-000201 is the same
     # number under another prefix, exactly the amount: only the amount would choose

@@ -19,10 +19,12 @@ from o2c.domain.cashapp.references import (
     sql_stated_count,
     sql_structured_payloads,
     sql_tail,
+    sql_typo_key,
     stated_count,
     structured_payloads,
     tail,
     tokens,
+    typo_key,
     within_one_edit,
 )
 
@@ -66,6 +68,23 @@ def test_one_character_typo_is_within_one_edit(typo):
 
 def test_two_typos_are_not():
     assert not within_one_edit("2025001132", "2025000123")
+
+
+def test_a_short_running_number_keeps_its_prefix_and_zeros_for_typos():
+    # SI-000364 loosens to 364, too short for a typo: the whole number carries it instead,
+    # so 000634 written for 000364 (two digits swapped) is one edit away
+    assert typo_key("SI-000364") == canon("SI-000364")
+    assert within_one_edit(typo_key("SI 000634"), typo_key("SI-000364"))
+    assert not within_one_edit(typo_key("SI-000463"), typo_key("SI-000364"))
+    assert typo_key(ISSUED) == loose(ISSUED)  # a long number: the loose key, as before
+
+
+def test_typo_key_sql_mirrors_python():
+    con = duckdb.connect()
+    for text in ["SI-000364", "INV-2025-000123", "F2026/00456", "90012345", "A-12"]:
+        key = con.execute(f"select {sql_typo_key(sql_canon('$1'), sql_loose('$1'))}",
+                          [text]).fetchone()[0]
+        assert key == typo_key(text)
 
 
 def test_deletion_neighbourhood_is_small_and_skips_short_keys():

@@ -9,6 +9,8 @@ Python (tested alone) and is mirrored by the engine's SQL through the constants 
 * `loose`: `canon` without the leading letters (the prefix) and without leading zeros.
 * `tail`: the last run of digits without leading zeros - weak, used only among the invoices of
   a customer the payer was already identified as.
+* `typo_key`: where one wrong character is looked for: `loose`, or `canon` when `loose` is too
+  short to carry a typo.
 * `deletions`: the key and every key with one character deleted; two keys within one
   substitution, insertion, deletion or adjacent transposition share a member.
 """
@@ -49,6 +51,14 @@ def tail(invoice_id: str) -> str:
     found = _LAST_DIGITS.search(invoice_id.upper())
     key = found.group(1).lstrip("0") if found else ""
     return key if len(key) >= MIN_TAIL else ""
+
+
+def typo_key(text: str) -> str:
+    """The key a one-character typo is looked for in: the loose key, or the whole canonical
+    number when the loose key is too short to hold a typo (INV-000123 loosens to 123): its
+    prefix and zeros then stand where a longer number has digits."""
+    key = loose(text)
+    return key if len(key) >= MIN_TYPO_KEY else canon(text)
 
 
 def deletions(key: str) -> set[str]:
@@ -177,6 +187,12 @@ def sql_loose(expr: str, plain: bool = False) -> str:
     # regexp_replace, not ltrim(x, LETTERS): DuckDB's ltrim with a character set is ~10x slower
     return (f"ltrim(translate(regexp_replace({text}, '^[A-Z]+', ''), "
             f"'{LOOK_ALIKES_FROM}', '{LOOK_ALIKES_TO}'), '0')")
+
+
+def sql_typo_key(canonical: str, loose_key: str) -> str:
+    """`typo_key` in SQL, from the canonical and loose keys already computed."""
+    return (f"case when length({loose_key}) >= {MIN_TYPO_KEY} then {loose_key} "
+            f"else {canonical} end")
 
 
 def sql_has_digit(expr: str) -> str:

@@ -15,7 +15,9 @@ items and no fitting subset costs microseconds, not the whole budget:
 
 from __future__ import annotations
 
+from bisect import insort
 from dataclasses import dataclass
+from itertools import accumulate
 
 REACH_BITS = 1 << 15  # bitset width: a shift-or over 4 KiB per item
 
@@ -36,8 +38,8 @@ class _Reach:
 
     def __init__(self, amounts: list[int], hi: int):
         self.q = max(1, -(-hi // REACH_BITS))
-        width = hi // self.q + 1
-        mask = (1 << width) - 1
+        self.width = hi // self.q + 1
+        mask = (1 << self.width) - 1
         self.suffix = [1] * (len(amounts) + 1)  # bit 0: the empty subset
         for i in range(len(amounts) - 1, -1, -1):
             after = self.suffix[i + 1]
@@ -54,14 +56,18 @@ class _Reach:
 
 def _largest_totals(amounts: list[int], max_items: int) -> list[list[int]]:
     """[j][m]: the most m items from position j on can add (the m largest of them)."""
-    out = []
-    for j in range(len(amounts) + 1):
-        top = sorted(amounts[j:], reverse=True)[:max_items]
-        running = [0]
-        for a in top:
-            running.append(running[-1] + a)
+    top: list[int] = []  # the largest amounts from j on, ascending, at most max_items
+    out = [[0] * (max_items + 1)]
+    for a in reversed(amounts):
+        if len(top) < max_items:
+            insort(top, a)
+        elif a > top[0]:
+            top.pop(0)
+            insort(top, a)
+        running = list(accumulate(reversed(top), initial=0))
         running += [running[-1]] * (max_items + 1 - len(running))
         out.append(running)
+    out.reverse()
     return out
 
 
@@ -80,7 +86,7 @@ def subset_sum(amounts: list[int], target: int, below: int = 0, above: int = 0,
     largest = _largest_totals(amounts, max_items)
     q = reach.q  # reach.possible inlined below, on bytes: it runs per branch, and shifting
     # a 32 Kbit integer costs far more than reading the few bytes of the window
-    size = (REACH_BITS >> 3) + 2
+    size = (reach.width >> 3) + 2
     suffix = [s.to_bytes(size, "little") for s in reach.suffix]
     nodes = 0
     chosen: list[int] = []
