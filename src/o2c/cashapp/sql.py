@@ -261,8 +261,22 @@ GROUPS = [
     typos as (
         select distinct tdel.rid, tdel.tok, idel.iid, 4 as level
         from tdel join idel on idel.group_id = tdel.group_id and idel.d = tdel.d
+    ),
+    -- beside numbers written in full, a bare running number ("SI-000480 + 493") that names
+    -- nothing else is one more of the payer's own open items: listed, not mistyped
+    beside_named as (
+        select t.rid, t.tok, i.iid, 3 as level
+        from ca_tok t
+        semi join (select distinct rid from own) o using (rid)
+        join ca_pgroup g using (rid)
+        join ca_item i on i.group_id = g.group_id and i.k3 = ltrim(t.c, '0')
+        anti join ca_hit12 h on h.rid = t.rid and h.tok = t.tok
+        where i.k3 <> '' and not i.is_credit and regexp_matches(t.tok, '^[0-9]+$')
     )
-    select * from tails union all select * from closed_tails union all select * from typos""",
+    select *, false as beside_named from tails
+    union all select *, false from closed_tails
+    union all select *, false from typos
+    union all select *, true from beside_named""",
     # a name several customers share, and a weak reference to the items of one of them only:
     # that one pays; weak references into several of them say nothing
     """create or replace temp table ca_named_weak as
@@ -293,14 +307,15 @@ GROUPS = [
     # swapped: those weak hits are kept aside (`ca_own_near`); matching decides with amounts
     """create or replace temp table ca_own_near as
     select * from ca_hit34
-    where rid in (select h.rid from ca_hit12 h join ca_item_all i using (iid) where i.is_open)""",
-    "delete from ca_hit34 where rid in (select rid from ca_own_near)",
+    where not beside_named
+      and rid in (select h.rid from ca_hit12 h join ca_item_all i using (iid) where i.is_open)""",
+    "delete from ca_hit34 where not beside_named and rid in (select rid from ca_own_near)",
     # the references kept: a token's best invoices, the payer's own preferred; a shorter
     # token inside a longer one that found an invoice is not a reference of its own
     """create or replace temp table ca_ref_kept as
     with h as (
         select rid, tok, iid, min(level) as level
-        from (select * from ca_hit12 union all select * from ca_hit34)
+        from (select * from ca_hit12 union all select rid, tok, iid, level from ca_hit34)
         group by all
     ),
     tl as (select rid, tok, min(level) as level from h group by rid, tok),

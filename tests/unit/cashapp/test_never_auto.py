@@ -113,6 +113,20 @@ def test_short_zero_padded_number_with_swapped_digits_posts_when_the_amount_agre
     assert all(s != "auto" for _, s in statuses(con))
 
 
+def test_running_number_listed_beside_full_numbers_is_paid_too():
+    # "SI-000480 + 493": the payer's own SI-000493 by its running number; the date and the
+    # amount written in the remittance name none of its items
+    items = [(1, "SI-000480", "C1", "EUR", 6668.06), (2, "SI-000493", "C1", "EUR", 2876.71),
+             (3, "SI-000495", "C1", "EUR", 2876.71), (4, "SI-002026", "C1", "EUR", 1200.00)]
+    con = run({"amount": 9544.77, "counterparty_account": "DE11111111111111111111",
+               "remittance": "Zahlung SI-000480 + 493 dated 20.05.2026 9.544,77 EUR"}, items)
+    assert statuses(con) == [("SI-000480", "auto"), ("SI-000493", "auto")]
+    # a bare number that makes no sense of the amount leaves the full number's payment as it was
+    con = run({"amount": 6668.06, "counterparty_account": "DE11111111111111111111",
+               "remittance": "Zahlung SI-000480 order 2026"}, items)
+    assert statuses(con) == [("SI-000480", "auto")]
+
+
 def test_number_shared_by_two_customers_from_an_unknown_payer_is_proposed():
     # C2's INV-2025-000201 is the exact number, short by a fee; C1's RE-2025-000201 is the same
     # number under another prefix, exactly the amount: only the amount would choose
