@@ -120,6 +120,26 @@ where i.status <> 'void' and cast(i.issue_date as date) <= date '{as_of}'
 """
 
 
+def test_an_unreadable_open_items_row_rejects_the_list_naming_line_and_column(tmp_path):
+    (tmp_path / "bank").mkdir()
+    (tmp_path / "open_items.csv").write_text(
+        "customer_id,customer_name,invoice_id,issue_date,due_date,currency,open_amount\n"
+        "C1,Acme,INV-1,2026-01-01,2026-02-01,EUR, 100.00 \n"
+        'C1,Acme,INV-2,2026-01-01,2026-02-01,EUR,"1,234.50"\n'
+        "C2,Beta,INV-3,01/03/2026,2026-02-01,euro,\n")
+    result = CliRunner().invoke(cashapp_app, [
+        "run", "--open-items", str(tmp_path / "open_items.csv"),
+        "--statements", str(tmp_path / "bank"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "rejected, nothing matched" in result.output
+    assert "line 3, open_amount: '1,234.50' is not an amount" in result.output
+    assert "line 4, currency: 'euro' is not an ISO 4217 code" in result.output
+    assert "line 4, issue_date: '01/03/2026' is not a date" in result.output
+    assert "line 4, open_amount: empty is not an amount" in result.output
+    assert "line 2" not in result.output  # a padded amount is read as written
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.slow
 def test_generated_company_against_truth(tmp_path):
     out = tmp_path / "company"

@@ -78,7 +78,11 @@ def run_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for the two result files")],
 ) -> None:
     """Match the receipts in bank files to an open-items list: applications.csv, exceptions.csv."""
-    result = standalone(open_items, statements, out)
+    try:
+        result = standalone(open_items, statements, out)
+    except ValueError as exc:  # an unreadable open-items list: what and where, no traceback
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
     for problem in result.pop("unreadable_files"):
         typer.echo(f"skipped {problem}", err=True)
     typer.echo(", ".join(f"{k}: {v}" for k, v in result.items()) + f" -> {out}")

@@ -117,13 +117,16 @@ def read_open_items(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         raise ValueError(f"{path}: missing column(s) {', '.join(missing)}; expected "
                          f"{', '.join(OPEN_ITEM_COLUMNS)} and optionally customer_account, "
                          f"po_number")
+    _check_open_items(con, path)
     account = "customer_account" if "customer_account" in have else "null"
     po_number = "po_number" if "po_number" in have else "null"
     con.execute(f"""
         create or replace temp table ca_items as
         select row_number() over (order by invoice_id)::bigint as iid, invoice_id, customer_id,
-               upper(currency) as currency, cast(open_amount as decimal(19,4)) as open_amount,
-               cast(issue_date as date) as issue_date, cast(due_date as date) as due_date,
+               upper(trim(currency)) as currency,
+               cast(trim(open_amount) as decimal(19,4)) as open_amount,
+               cast(trim(issue_date) as date) as issue_date,
+               cast(trim(due_date) as date) as due_date,
                false as is_disputed, null::varchar as entity_id,
                nullif(trim({po_number}), '') as po_number
         from _oi""")
@@ -135,6 +138,40 @@ def read_open_items(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         from _oi group by customer_id""")
     con.execute(EMPTY_ALIASES)
     con.execute(EMPTY_FX)
+
+
+# column -> SQL that is null where the text cannot be read, and what the column should hold
+OPEN_ITEM_CHECKS = {
+    "customer_id": ("nullif(trim(customer_id), '')", "the customer's id"),
+    "invoice_id": ("nullif(trim(invoice_id), '')", "the invoice number"),
+    "currency": ("case when regexp_full_match(upper(trim(currency)), '[A-Z]{3}') then 1 end",
+                 "an ISO 4217 code like EUR"),
+    "open_amount": ("try_cast(trim(open_amount) as decimal(19,4))",
+                    "an amount like -1234.50 (point as decimal mark, no thousands separator)"),
+    "issue_date": ("try_cast(trim(issue_date) as date)", "a date like 2026-03-01"),
+    "due_date": ("try_cast(trim(due_date) as date)", "a date like 2026-03-01"),
+}
+MAX_PROBLEMS = 20
+
+
+def _check_open_items(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Every row readable, or a ValueError naming each bad row's line, column and text:
+    nothing is matched against a list that was half read."""
+    checks = " union all ".join(
+        f"select row, '{column}' as col, {column} as text from _oi_rows where {sql} is null"
+        for column, (sql, _) in OPEN_ITEM_CHECKS.items())
+    con.execute("create or replace temp table _oi_rows as "
+                "select row_number() over () as row, * from _oi")
+    bad = con.execute(f"select * from ({checks}) order by row, col limit {MAX_PROBLEMS + 1}"
+                      ).fetchall()
+    con.execute("drop table _oi_rows")
+    if bad:
+        lines = [f"  line {row + 1}, {col}: {'empty' if text is None else repr(text)} is not "
+                 f"{OPEN_ITEM_CHECKS[col][1]}"
+                 for row, col, text in bad[:MAX_PROBLEMS]]
+        more = "\n  ... and more" if len(bad) > MAX_PROBLEMS else ""
+        raise ValueError(f"{path}: rejected, nothing matched; fix these rows and run again:\n"
+                         + "\n".join(lines) + more)
 
 
 def read_statements(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
