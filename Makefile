@@ -20,8 +20,10 @@ system:  # Debian packages the tests need: chromium (browser tests), postgresql 
 demo: install
 	$(O2C) demo
 
+# one worker per core; a module's tests stay together (they share module fixtures), and the
+# long modules start first (tests/conftest.py)
 test: install system
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto --dist loadfile --no-loadscope-reorder
 
 test-fast: install
 	$(VENV)/bin/pytest tests/unit

@@ -25,6 +25,11 @@ APPROVER = "Ada Lovelace"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
+# Test pace, not behaviour: the worker looks for runs every 2 s (not 10), and the server records
+# task runs in batches (one SQLite write per task-run event locks out the `warehouse` slot's
+# writes, and each collision costs a 2 s retry, once per file the pipeline loads).
+QUICK_STACK = {"PREFECT_WORKER_QUERY_SECONDS": "2",
+               "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "100"}
 
 
 def _free_port() -> int:
@@ -140,7 +145,8 @@ def test_two_approved_one_rejected_in_the_ui_and_exactly_two_sent(tmp_path):
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "O2C_"))}
         env.update(O2C_HOME=str(home), O2C_PREFECT_PORT=str(port), O2C_APPROVERS=APPROVER,
                    O2C_SENDGRID_API_KEY=sendgrid_server.API_KEY,
-                   O2C_SENDGRID_HOST=sendgrid.url, PREFECT_SERVER_ANALYTICS_ENABLED="false")
+                   O2C_SENDGRID_HOST=sendgrid.url, PREFECT_SERVER_ANALYTICS_ENABLED="false",
+                   **QUICK_STACK)
         api = f"http://127.0.0.1:{port}/api"
         try:
             demo = _o2c(env, "demo", "--customers", "20")

@@ -14,6 +14,12 @@ from home_processes import processes_with_home
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
+# Test pace, not behaviour: the worker looks for runs every 2 s (not 10), and the server records
+# task runs in batches (one SQLite write per task-run event locks out the `warehouse` slot's
+# writes, and each collision costs a 2 s retry, once per file the pipeline loads).
+QUICK_STACK = {"PREFECT_WORKER_QUERY_SECONDS": "2",
+               "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "100"}
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -30,7 +36,7 @@ def test_demo_runs_the_pipeline_on_a_worker_and_stop_leaves_nothing(tmp_path):
     home = tmp_path / "o2c"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "O2C_"))}
     env.update(O2C_HOME=str(home), O2C_PREFECT_PORT=str(_free_port()),
-               PREFECT_SERVER_ANALYTICS_ENABLED="false")
+               PREFECT_SERVER_ANALYTICS_ENABLED="false", **QUICK_STACK)
     try:
         first = _o2c(env, "demo", "--customers", "20")
         assert first.returncode == 0, first.stdout + first.stderr

@@ -50,7 +50,8 @@ def test_pipeline_runs_on_prefect_backed_by_postgresql_with_auth_and_down_leaves
     auth = f"ops:{secrets.token_urlsafe(16)}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "O2C_"))}
     env.update(O2C_HOME=str(home), O2C_PREFECT_PORT=str(port), PREFECT_API_AUTH_STRING=auth,
-               PREFECT_SERVER_ANALYTICS_ENABLED="false")
+               PREFECT_SERVER_ANALYTICS_ENABLED="false",
+               PREFECT_WORKER_QUERY_SECONDS="2")  # test pace: look for runs every 2 s, not 10
     api = f"http://127.0.0.1:{port}/api"
     settings = Settings(home=home)
     started, cluster = [], None
