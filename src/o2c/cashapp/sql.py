@@ -66,7 +66,7 @@ PREPARE = [
            i.entity_id,
            {sql_canon('i.invoice_id')} as k1, {sql_loose('i.invoice_id')} as k2,
            {sql_tail('i.invoice_id')} as k3,
-           {sql_typo_key(sql_canon('i.invoice_id'), sql_loose('i.invoice_id'))} as kt,
+           {sql_typo_key('k1', 'k2')} as kt,  -- from the keys just made
            case when length({sql_canon('i.po_number')}) >= {MIN_PO_KEY}
                 then {sql_canon('i.po_number')} end as kpo
     from ca_items i left join ca_cust c using (customer_id)""",
