@@ -67,7 +67,8 @@ def statements(policy: Policy) -> list[str]:
                    list_contains({_swaps('i.kt')}, t.ty) as swap
             from ca_own_near n left join named r using (rid)
             join ca_item i using (iid)
-            join (select distinct rid, tok, {sql_typo_key('c', 'l')} as ty from ca_tok) t
+            join (select distinct t.rid, t.tok, {sql_typo_key('t.c', 't.l')} as ty
+                  from ca_tok t semi join ca_own_near o on o.rid = t.rid and o.tok = t.tok) t
                  on t.rid = n.rid and t.tok = n.tok
         ),
         fit as (

@@ -77,6 +77,11 @@ PREPARE = [
            {sql_name('counterparty_name')} as nkey
     from ca_receipts
     where direction = 'credit' and not coalesce(is_return, false)""",
+    # how our invoice numbers are written: letters kept, every digit a 9
+    f"""create or replace temp table ca_shape as
+    select distinct translate(regexp_replace(upper(invoice_id), '[^0-9A-Z]+', '', 'g'),
+                              {DIGITS_TO_NINES}) as shape
+    from ca_item_all""",
     # candidate references: 1-, 2- and 3-word runs that hold a digit, and the payloads of the
     # structured references (RF, QR) whose check digits hold
     f"""create or replace temp table ca_tok as
@@ -96,14 +101,10 @@ PREPARE = [
         select rid, unnest({sql_structured_payloads("list_filter(ws, x -> x <> '')")})
         from w where regexp_matches(t, '{STRUCTURED_HINT}')
     )
-    select rid, tok, translate(tok, {_TR}) as c, {sql_loose("tok", plain=True)} as l
+    select rid, tok, translate(tok, {_TR}) as c, {sql_loose("tok", plain=True)} as l,
+           translate(tok, {DIGITS_TO_NINES}) in (select shape from ca_shape) as shaped
     from g
     where length(tok) >= {MIN_TAIL} and length(tok) <= 40 and {sql_has_digit('tok')}""",
-    # how our invoice numbers are written: letters kept, every digit a 9
-    f"""create or replace temp table ca_shape as
-    select distinct translate(regexp_replace(upper(invoice_id), '[^0-9A-Z]+', '', 'g'),
-                              {DIGITS_TO_NINES}) as shape
-    from ca_item_all""",
     # references that name an invoice: the whole number; without prefix / leading zeros, or
     # the payer's purchase-order number (every invoice issued against it)
     f"""create or replace temp table ca_hit12 as
@@ -220,9 +221,9 @@ GROUPS = [
         select t.rid, t.tok, g.group_id
         from ca_tok t join ca_pgroup g using (rid)
         semi join (select distinct rid from own) o using (rid)
-        semi join ca_shape s on s.shape = translate(t.tok, {DIGITS_TO_NINES})
         anti join (select h.rid, h.tok from ca_hit12 h join ca_item_all i using (iid)
                    where i.is_open) h on h.rid = t.rid and h.tok = t.tok
+        where t.shaped
     ),
     -- each item's keys once, however many receipts its customer sent
     gi as (
@@ -264,14 +265,20 @@ GROUPS = [
     ),
     -- beside numbers written in full, a bare running number ("SI-000480 + 493") that names
     -- nothing else is one more of the payer's own open items: listed, not mistyped
-    beside_named as (
-        select t.rid, t.tok, i.iid, 3 as level
+    -- (the payer's group first: joined on the running number alone, every customer's
+    -- invoice 123 would meet every receipt's "123")
+    bare as materialized (
+        select t.rid, t.tok, ltrim(t.c, '0') as k3, g.group_id
         from ca_tok t
         semi join (select distinct rid from own) o using (rid)
         join ca_pgroup g using (rid)
-        join ca_item i on i.group_id = g.group_id and i.k3 = ltrim(t.c, '0')
         anti join ca_hit12 h on h.rid = t.rid and h.tok = t.tok
-        where i.k3 <> '' and not i.is_credit and regexp_matches(t.tok, '^[0-9]+$')
+        where regexp_matches(t.tok, '^[0-9]+$') and ltrim(t.c, '0') <> ''
+    ),
+    beside_named as (
+        select b.rid, b.tok, i.iid, 3 as level
+        from bare b join ca_item i on i.group_id = b.group_id and i.k3 = b.k3
+        where not i.is_credit
     )
     select *, false as beside_named from tails
     union all select *, false from closed_tails
@@ -295,8 +302,7 @@ GROUPS = [
     from ca_named_only n
     anti join ca_pgroup g using (rid)
     anti join (select distinct t.rid from ca_tok t
-               where regexp_matches(t.tok, '^[0-9]+$')
-                  or translate(t.tok, {DIGITS_TO_NINES}) in (select shape from ca_shape)) t
+               where regexp_matches(t.tok, '^[0-9]+$') or t.shaped) t
          using (rid)
     join ca_ar r using (rid)
     join ca_item i on i.group_id = n.group_id and i.currency = r.currency
@@ -377,10 +383,9 @@ GROUPS = [
     f"""create or replace temp table ca_ref_closed as
     with unknown as (
         select t.rid, t.tok as named from ca_tok t
-        semi join ca_shape s on s.shape = translate(t.tok, {DIGITS_TO_NINES})
         anti join ca_ref_kept k on k.rid = t.rid and k.tok = t.tok
         anti join (select distinct rid from ca_hit34) w on w.rid = t.rid
-        where length(t.tok) >= 6
+        where t.shaped and length(t.tok) >= 6
     ),
     closed as (
         select k.rid, i.invoice_id as named
