@@ -297,7 +297,7 @@ GROUPS = [
     # ... and with no number at all (nothing written like an invoice number, no bare digits),
     # the only open item of exactly the amount among them: a number that names none of their
     # invoices is not confirmed by an amount
-    f"""create or replace temp table ca_named_amount as
+    """create or replace temp table ca_named_amount as
     select n.rid, min(i.customer_id) as customer_id, min(i.group_id) as group_id
     from ca_named_only n
     anti join ca_pgroup g using (rid)
@@ -380,7 +380,7 @@ GROUPS = [
     where i.is_open and h.rid in (select rid from ca_ref where contested)""",
     # receipts naming an invoice that is not open: paid already, or not one we know but
     # written exactly like our invoice numbers (same letters, same count of digits)
-    f"""create or replace temp table ca_ref_closed as
+    """create or replace temp table ca_ref_closed as
     with unknown as (
         select t.rid, t.tok as named from ca_tok t
         anti join ca_ref_kept k on k.rid = t.rid and k.tok = t.tok
