@@ -40,14 +40,16 @@ class EngineRun:
     phases: dict[str, float] = field(default_factory=dict)
 
 
-def _map(values: dict[str, float]) -> str:
-    return "map {" + ", ".join(f"'{k}': {v}" for k, v in values.items()) + "}"
+def _lookup(expr: str, values: dict[str, float], default: str = "null") -> str:
+    """`values[expr]` in SQL (a case, not a map: DuckDB builds a map literal for every row)."""
+    whens = " ".join(f"when '{k}' then {v}" for k, v in values.items())
+    return f"case {expr} {whens} else {default} end"
 
 
 def decide_sql(policy: Policy) -> str:
     never = ", ".join(f"'{d}'" for d in sorted(NEVER_AUTO))
-    score = (f"greatest({_map(BASE_CONFIDENCE)}[m.rule] - coalesce(list_sum(list_transform("
-             f"m.doubts, d -> coalesce({_map(PENALTY)}[d], 0))), 0), 0)")
+    score = (f"greatest({_lookup('m.rule', BASE_CONFIDENCE)} - coalesce(list_sum("
+             f"list_transform(m.doubts, d -> {_lookup('d', PENALTY, '0')})), 0), 0)")
     capped = (f"case when list_has_any(m.doubts, [{never}]) then least({score}, "
               f"{NEVER_AUTO_CAP}) else {score} end")
     return f"""
@@ -56,18 +58,28 @@ def decide_sql(policy: Policy) -> str:
         select m.*, round({capped}, 4) as confidence
         from ca_match m
     ),
+    -- an alternative is as sure as its least sure row; ranked per receipt (grouped first:
+    -- windows over every row cost more)
+    alts as (
+        select rid, alternative, min(confidence) as alt_confidence
+        from scored group by rid, alternative
+    ),
+    ranked as (
+        select *, count(*) over (partition by rid) as n_alternatives,
+               dense_rank() over (partition by rid order by alt_confidence desc, alternative)
+                   as proposal_rank
+        from alts
+    ),
     per_alt as (
-        select *, min(confidence) over (partition by rid, alternative) as alt_confidence,
-               count(distinct alternative) over (partition by rid) as n_alternatives
-        from scored
+        select s.*, k.alt_confidence, k.n_alternatives, k.proposal_rank
+        from scored s join ranked k using (rid, alternative)
     )
-    select p.*, r.bank_txn_id, r.bank_ref, i.invoice_id,
+    select p.* exclude (proposal_rank), r.bank_txn_id, r.bank_ref, i.invoice_id,
            coalesce(i.customer_id, c.customer_id) as customer_id,
            case when alt_confidence >= {policy.auto_post} and n_alternatives = 1 then 'auto'
                 when alt_confidence >= {policy.propose} then 'proposed'
                 else 'exception' end as status,
-           dense_rank() over (partition by p.rid order by alt_confidence desc, alternative)
-               as proposal_rank,
+           p.proposal_rank,
            json_object('rule', p.rule, 'doubts', p.doubts, 'payer_via', p.via,
                        'references', p.tokens, 'receipt_amount', r.amount,
                        'receipt_currency', r.currency, 'amount_in_invoice_currency', p.amt,
