@@ -250,14 +250,21 @@ GROUPS = [
               and t.tok = {sql_running_number('i.invoice_id')}
         where not i.is_open and i.k3 <> ''
     ),
+    ty as materialized (
+        select group_id, rid, tok, {sql_typo_key('c', 'l')} as ty from t
+        where length({sql_typo_key('c', 'l')}) >= {MIN_TYPO_KEY}
+    ),
+    -- keys whose lengths differ by more than one share no deletion: each side keeps only the
+    -- lengths the other side can meet
+    ty_len as (select distinct length(ty) + d as n from ty, range(-1, 2) r(d)),
+    kt_len as (select distinct length(kt) + d as n from gi, range(-1, 2) r(d)),
     idel as (
         select group_id, iid, unnest({_deletions('kt')}) as d from gi
-        where length(kt) >= {MIN_TYPO_KEY}
+        where length(kt) >= {MIN_TYPO_KEY} and length(kt) in (select n from ty_len)
     ),
     tdel as (
-        select group_id, rid, tok, unnest({_deletions('ty')}) as d
-        from (select *, {sql_typo_key('c', 'l')} as ty from t)
-        where length(ty) >= {MIN_TYPO_KEY}
+        select group_id, rid, tok, unnest({_deletions('ty')}) as d from ty
+        where length(ty) in (select n from kt_len)
     ),
     typos as (
         select distinct tdel.rid, tdel.tok, idel.iid, 4 as level
@@ -267,13 +274,24 @@ GROUPS = [
     -- nothing else is one more of the payer's own open items: listed, not mistyped
     -- (the payer's group first: joined on the running number alone, every customer's
     -- invoice 123 would meet every receipt's "123")
-    bare as materialized (
-        select t.rid, t.tok, ltrim(t.c, '0') as k3, g.group_id
+    bare_tok as materialized (
+        select t.rid, t.tok, ltrim(t.c, '0') as k3
         from ca_tok t
         semi join (select distinct rid from own) o using (rid)
-        join ca_pgroup g using (rid)
         anti join ca_hit12 h on h.rid = t.rid and h.tok = t.tok
         where regexp_matches(t.tok, '^[0-9]+$') and ltrim(t.c, '0') <> ''
+    ),
+    -- a part of a number that named an invoice is no reference of its own (`ca_ref_kept`
+    -- drops it as covered): kept, it would only make rows
+    part_of_named as (
+        select distinct b.rid, b.tok
+        from bare_tok b join ca_hit12 w on w.rid = b.rid
+        where length(w.tok) > length(b.tok) and contains(w.tok, b.tok)
+    ),
+    bare as materialized (
+        select b.rid, b.tok, b.k3, g.group_id
+        from bare_tok b join ca_pgroup g using (rid)
+        anti join part_of_named x on x.rid = b.rid and x.tok = b.tok
     ),
     beside_named as (
         select b.rid, b.tok, i.iid, 3 as level
