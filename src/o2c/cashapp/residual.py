@@ -9,7 +9,9 @@ import gc
 import multiprocessing
 import os
 from collections import defaultdict
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -48,6 +50,20 @@ def _pylist(column: pa.ChunkedArray) -> list:
     return list(map(encoded.dictionary.to_pylist().__getitem__, encoded.indices.to_pylist()))
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """For making hundreds of thousands of small objects, none in a cycle: the cyclic
+    collector would walk them again and again for nothing (it doubles the time to make them)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+@_collector_paused()
 def receipts_from(amounts: pa.Table, items: pa.Table) -> list[Receipt]:
     receipts: dict[int, Receipt] = {}
     for rid, ccy, amt, fx, closed, truncated, count, value_date in zip(*(
@@ -85,18 +101,10 @@ def settle_share(amounts: pa.Table, items: pa.Table, policy: Policy) -> pa.Table
     and rows are Python objects at once, the rest is Arrow."""
     rids = np.unique(amounts.column("rid").to_numpy())
     tables = [as_table([])]
-    # hundreds of thousands of small objects, none in a cycle: the cyclic collector would
-    # walk them again and again for nothing (it doubles the time to build them)
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        for start in range(0, len(rids), CHUNK):
-            lo, hi = int(rids[start]), int(rids[min(start + CHUNK, len(rids)) - 1])
-            receipts = receipts_from(_between(amounts, lo, hi), _between(items, lo, hi))
-            tables.append(as_table(settle_many(receipts, policy)))
-    finally:
-        if collecting:
-            gc.enable()
+    for start in range(0, len(rids), CHUNK):
+        lo, hi = int(rids[start]), int(rids[min(start + CHUNK, len(rids)) - 1])
+        receipts = receipts_from(_between(amounts, lo, hi), _between(items, lo, hi))
+        tables.append(as_table(settle_many(receipts, policy)))
     return pa.concat_tables(tables)
 
 
