@@ -23,13 +23,18 @@ from o2c.adapters.schema import JOURNALS, Journal
 CHAIN_COLUMNS = ("seq", "recorded_at", "prev_hash", "row_hash")
 
 
-def _content_columns(con: duckdb.DuckDBPyConnection, journal: Journal) -> list[str]:
+def _content_types(con: duckdb.DuckDBPyConnection, journal: Journal) -> dict[str, str]:
+    """The journal's content columns and their SQL types, in table order."""
     rows = con.execute(
-        "select column_name from information_schema.columns "
+        "select column_name, data_type from information_schema.columns "
         "where table_schema = 'app' and table_name = ? order by ordinal_position",
         [journal.name],
     ).fetchall()
-    return [r[0] for r in rows if r[0] not in CHAIN_COLUMNS]
+    return {name: sql_type for name, sql_type in rows if name not in CHAIN_COLUMNS}
+
+
+def _content_columns(con: duckdb.DuckDBPyConnection, journal: Journal) -> list[str]:
+    return list(_content_types(con, journal))
 
 
 def _canonical_sql(columns: list[str]) -> str:
@@ -82,7 +87,7 @@ def append(
     con.register("_incoming", rows.append_column("_ord", order) if isinstance(rows, pa.Table)
                  else rows.assign(_ord=range(len(rows))))
     try:
-        return _append_incoming(con, JOURNALS[journal_name], "_incoming", recorded_at)
+        return _append_incoming(con, JOURNALS[journal_name], "_incoming", [], recorded_at)
     finally:
         con.unregister("_incoming")
 
@@ -91,49 +96,44 @@ def append_query(con: duckdb.DuckDBPyConnection, journal_name: str, query: str,
                  params: list, order_by: str, recorded_at: datetime | None = None) -> int:
     """`append` for the rows of a DuckDB query, in the order of `order_by`: they never leave
     the database (a million applications would otherwise pass through Python)."""
-    con.execute(f"create or replace temp table _incoming_rows as select *, row_number() over "
-                f"(order by {order_by}) as _ord from ({query})", params)
-    try:
-        return _append_incoming(con, JOURNALS[journal_name], "_incoming_rows", recorded_at)
-    finally:
-        con.execute("drop table if exists _incoming_rows")
+    source = f"(select *, row_number() over (order by {order_by}) as _ord from ({query}))"
+    return _append_incoming(con, JOURNALS[journal_name], source, params, recorded_at)
 
 
 def _append_incoming(con: duckdb.DuckDBPyConnection, journal: Journal, incoming: str,
-                     recorded_at: datetime | None) -> int:
-    """Append the rows of `incoming` (the journal's columns and `_ord`, their order)."""
-    columns = _content_columns(con, journal)
-    have = [r[0] for r in con.execute(f"describe {incoming}").fetchall()]
-    unknown = set(have) - set(columns) - {"_ord"}
+                     params: list, recorded_at: datetime | None) -> int:
+    """Append the rows of `incoming` (a table, or a query in parentheses taking `params`,
+    with the journal's columns and `_ord`, their order)."""
+    types = _content_types(con, journal)
+    have = [d[0] for d in con.execute(f"select * from {incoming} limit 0", params).description]
+    unknown = set(have) - set(types) - {"_ord"}
     if unknown:
         raise ValueError(f"{journal.table} has no column(s) {sorted(unknown)}")
+    # each value as the journal stores it, so that its digest is the one `verify` recomputes
+    stored = ", ".join(f"cast({c if c in have else 'null'} as {t}) as {c}"
+                       for c, t in types.items())
     recorded = (recorded_at or datetime.now(UTC)).replace(tzinfo=None)
     hashes: list[str] = []
     try:
         con.execute("begin transaction")
+        # the new rows staged in order with their content digests, in one pass; scans keep
+        # insertion order, so the chain lines up positionally
         con.execute(
             f"create or replace temp table _staged as "
-            f"select {', '.join(columns)}, 0::bigint as _ord, ?::timestamp as recorded_at "
-            f"from {journal.table} limit 0",
-            [recorded],
+            f"select *, {_digest_sql(list(types))} as _digest from ("
+            f"  select {stored}, ?::timestamp as recorded_at, _ord from ("
+            f"    select i.*, row_number() over (partition by i.{journal.key} order by i._ord)"
+            f"    as _rank from {incoming} i anti join {journal.table} t using ({journal.key})"
+            f"  ) where _rank = 1"
+            f") order by _ord",
+            [recorded, *params],
         )
-        # staged in order; scans keep insertion order, so the chain lines up positionally
-        con.execute(
-            f"insert into _staged by name "
-            f"select * exclude (_rank), ?::timestamp as recorded_at from ("
-            f"  select i.*, row_number() over (partition by i.{journal.key} order by i._ord)"
-            f"  as _rank from {incoming} i anti join {journal.table} t using ({journal.key})"
-            f") where _rank = 1 order by _ord",
-            [recorded],
-        )
-        staged = con.execute(
-            f"select _ord, {_digest_sql(columns)} as digest from _staged order by _ord"
-        ).to_arrow_table()
+        staged = con.execute("select _ord, _digest from _staged order by _ord").to_arrow_table()
         last = con.execute(
             f"select seq, row_hash from {journal.table} order by seq desc limit 1"
         ).fetchone()
         seq, prev = last if last else (0, "")
-        prevs, hashes = _chained(prev, staged.column("digest").to_pylist())
+        prevs, hashes = _chained(prev, staged.column("_digest").to_pylist())
         if hashes:
             con.register("_chain", pa.table({
                 "_ord": staged.column("_ord"),
@@ -142,7 +142,7 @@ def _append_incoming(con: duckdb.DuckDBPyConnection, journal: Journal, incoming:
                 "row_hash": pa.array(hashes, pa.string())}))
             inserted = con.execute(
                 f"insert into {journal.table} by name "
-                f"select s.* exclude (_ord), c.* exclude (_ord) "
+                f"select s.* exclude (_ord, _digest), c.* exclude (_ord) "
                 f"from _staged s positional join _chain c where s._ord = c._ord").fetchone()[0]
             con.unregister("_chain")
             if inserted != len(hashes):  # a scan out of order: the chain would not fit
