@@ -40,16 +40,16 @@ class SubsetResult:
         return len(self.solutions) == 1 and self.exhausted
 
 
-def _compiled(func=None, **options):
+def _compiled(func=None, *, inline="never"):
     """numba-compiled, cached on disk where a cache directory is writable, else per process.
-    The helpers called per candidate item are inlined (`inline='always'`): a call that passes
+    The helpers run per candidate item are inlined (`inline="always"`): a call that passes
     arrays costs atomic reference counts, which took a third of the walk."""
     if func is None:
-        return lambda func: _compiled(func, **options)
+        return lambda func: _compiled(func, inline=inline)
     try:
-        return numba.njit(cache=True, **options)(func)
+        return numba.njit(cache=True, inline=inline)(func)
     except RuntimeError:  # numba found no writable cache location
-        return numba.njit(**options)(func)
+        return numba.njit(inline=inline)(func)
 
 
 @_compiled
@@ -90,7 +90,7 @@ def _shift_or(after, shift, row, last_word):
         into[k] = kept[k] | (moved[k] << left) | (moved[k - 1] >> right)
 
 
-@_compiled(inline='always')
+@_compiled(inline="always")
 def _any_bit(reach, row, first, last):
     """Is any bit from `first` to `last` set in that row? Bits past the row's end are unset.
     Indexes the table rather than taking the row: a view costs an atomic reference count."""
@@ -139,7 +139,7 @@ def _largest_totals(amounts, max_items):
     return out
 
 
-@_compiled(inline='always')
+@_compiled(inline="always")
 def _next_branch(amounts, largest, reach, j, total, slots, lo, hi, q):
     """The first item from j on worth adding to a subset of `total` with `slots` left, else n."""
     n = amounts.size
