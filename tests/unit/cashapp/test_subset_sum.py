@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -31,6 +32,12 @@ def test_budget_stops_the_search_and_says_so():
     result = subset_sum(amounts, 10_000_41, budget=50)
     assert not result.exhausted and result.nodes > 50 and not result.unique
     assert subset_sum(amounts, 10_000_41).exhausted  # with the default budget it finishes
+
+
+def test_a_cut_search_counts_the_node_that_ran_over_the_budget():
+    amounts = [2_000_00 + 2 * k for k in range(40)]
+    assert subset_sum(amounts, 10_000_41, budget=50).nodes == 51
+    assert subset_sum(amounts, 10_000_41, budget=0).nodes == 1  # the root is one node
 
 
 def test_forty_items_and_no_fitting_subset_is_settled_without_walking_them():
@@ -69,3 +76,28 @@ def test_same_subsets_with_small_amounts_and_a_window_on_both_sides(amounts, tar
 
 def test_max_items_bounds_the_subset():
     assert subset_sum([1] * 10, 5, max_items=4).solutions == ()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(1, 40), min_size=1, max_size=9), st.integers(1, 120),
+       st.integers(0, 3), st.integers(1, 20))
+def test_the_first_solutions_in_preferred_order_however_many_are_asked(amounts, target, above,
+                                                                       how_many):
+    found = subset_sum(amounts, target, above=above, budget=10**9, max_solutions=how_many)
+    expected = _first_subsets(amounts, target, target + above, 12, how_many)
+    assert found.solutions == expected
+    assert found.exhausted == (len(expected) < how_many)
+
+
+def test_amounts_far_beyond_any_invoice_still_add_up_exactly():
+    # past 2**56, where a float would round the last few units away
+    amounts = [7 * 10**16 + 1, 10**17 + 9, 3 * 10**16 + 2]
+    assert subset_sum(amounts, 10**17 + 3).solutions == ((0, 2),)
+    assert subset_sum(amounts, 10**17 + 4).solutions == ()
+
+
+def test_sums_that_would_overflow_int64_are_refused_not_wrapped():
+    with pytest.raises(OverflowError):
+        subset_sum([2**62, 2**62], 2**63 - 1)
+    with pytest.raises(ValueError):
+        subset_sum([100, -50], 50)
