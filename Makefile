@@ -10,6 +10,8 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv
 	$(VENV)/bin/uv pip install --quiet --python $(PY) -e '.[dev]'
+	# compiled once here: every later process (test workers, the residual's helpers) loads it
+	$(PY) -c "from o2c.domain.cashapp.subset_sum import subset_sum; subset_sum([1], 1)"
 	touch $(STAMP)
 
 install: $(STAMP)
