@@ -112,7 +112,7 @@ def build(con: duckdb.DuckDBPyConnection, receipts: int, customers: int) -> None
            date '2025-04-01' + cast(k * 9 as integer) as due_date,
            false as is_disputed, null::varchar as entity_id, null::varchar as po_number
     from range(1, {n_c} + 1) a(c), range(0, 20) b(k)""")
-    per = max(receipts // n_c, 1)
+    per = max(-(-receipts // n_c), 1)  # receipts each customer starts with, rounded up
     con.execute(f"""
     create or replace table bench_blocks as
     with r as (

@@ -152,12 +152,26 @@ def statements(policy: Policy) -> list[str]:
         ),
         -- paid within the discount days of the invoices, short by one of the discount rates
         -- of their total (each item's discount rounded on its own): an early-payment discount
-        s as (
+        s1 as (
             select *,
                 case when diff > tol and value_date <= first_issue + {discount_days}
                      then list_filter({rates}, x -> abs(diff - total * x) <= n * {unit})[1]
                 end as discount_rate
             from s0
+        ),
+        -- nobody known pays short of the named invoices: is the bank's name like their
+        -- customer's?
+        name_like as (
+            select distinct s.rid, s.currency
+            from s1 s join ca_ar r using (rid)
+            join ca_cust c on c.group_id = s.group_id
+            join ca_cname x on x.customer_id = c.customer_id
+            where s.via is null and s.diff > s.tol and r.nkey <> ''
+              and jaro_winkler_similarity(r.nkey, x.nkey) >= {policy.payer_name_like_min}
+        ),
+        s as (
+            select s1.*, n.rid is not null as name_like
+            from s1 left join name_like n using (rid, currency)
         )
         select *,
             -- the item that takes a fee or rounding: the last due, unless it is too small
@@ -190,9 +204,11 @@ def statements(policy: Policy) -> list[str]:
                       and not (abs(diff) <= tol or (diff > 0 and diff <= fee_limit)
                                or discount_rate is not null)
                      then 'reference_to_closed_invoice' end,
-                -- with no payer known, only an agreeing amount confirms whose invoice it is
+                -- with no payer known, only an agreeing amount confirms whose invoice it is:
+                -- short by a fee, when the bank's name is like the customer's too
                 case when via is null and abs(diff) > tol
-                          and not (diff > 0 and diff <= fee_limit) and discount_rate is null
+                          and not (diff > 0 and diff <= fee_limit and name_like)
+                          and discount_rate is null
                      then 'unknown_payer_amount_differs' end,
                 case when abs(diff) <= tol or worst < 3 then null
                      when (diff > 0 and diff <= fee_limit) or discount_rate is not null

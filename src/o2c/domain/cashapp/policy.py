@@ -89,6 +89,10 @@ class Policy:
     subset_max_items: int = 12
     subset_max_candidates: int = 40   # open items a subset search considers
     fuzzy_name_min: float = 88.0      # rapidfuzz score for a name to identify a payer
+    # an unknown payer's receipt, short of a named invoice by a fee, is that invoice's customer
+    # only when the bank's name is like the customer's (Jaro-Winkler); else another customer's
+    # invoice may be the one whose amount is just above
+    payer_name_like_min: float = 0.9
     tolerances: Tolerances = field(default_factory=Tolerances)
 
 
