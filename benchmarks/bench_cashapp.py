@@ -211,7 +211,7 @@ def build(con: duckdb.DuckDBPyConnection, receipts: int, customers: int) -> None
            r.remittance, null::varchar as structured_ref
     from bench_receipts r join ca_customers p on p.customer_id = r.payer_id
     union all
-    select {receipts} + i, 'btx_n' || lpad(i::varchar, 11, '0'), 'N' || i::varchar,
+    select {n_c * per} + i, 'btx_n' || lpad(i::varchar, 11, '0'), 'N' || i::varchar,
            'DE00BENCH', null, 'EUR',
            cast(10 + (hash(i, 'int') % 5000)::bigint / 100.0 as decimal(19, 4)),
            date '2026-02-15', case when i % 2 = 0 then 'credit' else 'debit' end, false, null,

@@ -88,6 +88,25 @@ def test_reference_to_another_customers_invoice_is_proposed():
     assert [s for _, s in statuses(con)] == ["proposed"]
 
 
+@pytest.mark.parametrize(("name", "status"), [
+    ("TALENT FOOD", "auto"),         # the bank cut the customer's name short
+    ("Marlow Textiles Ltd", "proposed"),  # someone else: another invoice may be just above
+    (None, "proposed"),
+])
+def test_an_unknown_payer_short_by_a_fee_posts_only_under_the_customers_name(
+        name, status, monkeypatch):
+    # 320.00 open, 312.50 received from an account nobody knows, naming the invoice in full;
+    # no name identifies the payer (fuzzy names left out: at scale, a mistyped name's words
+    # may all be too common to find it)
+    monkeypatch.setattr(engine.fuzzy, "identify", lambda con, policy: 0)
+    con = run({"amount": 312.50, "counterparty_account": "GB99999999999999",
+               "counterparty_name": name, "remittance": "INV-2025-000201"})
+    assert statuses(con) == [("INV-2025-000201", status)]
+    if status == "proposed":
+        assert con.execute("select doubts from ca_decided").fetchone()[0] == [
+            "unknown_payer_amount_differs"]
+
+
 @pytest.mark.parametrize("remittance", ["INV-2025-000110", "2025-000110"])
 def test_reference_one_typo_away_posts_only_when_the_amount_agrees(remittance):
     # 000110 is one character from 000101 (500.00): 500 posts, 480 is only proposed
