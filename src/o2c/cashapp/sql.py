@@ -353,13 +353,12 @@ GROUPS = [
            or (length(b.tok) < length(a.tok) and contains(a.tok, b.tok) and b.level < a.level)
     ),
     e as (
-        select h.*, i.group_id, i.customer_id, i.is_open,
-               (i.group_id in (select g.group_id from ca_pgroup g where g.rid = h.rid))
-                   as in_payer,
+        select h.*, i.group_id, i.customer_id, i.is_open, g.rid is not null as in_payer,
                -- an account collects for its own legal entity's invoices first
                coalesce(i.entity_id = r.entity_id, false) as in_entity
         from h join ca_item_all i using (iid)
         join ca_receipts r using (rid)
+        left join ca_pgroup g on g.rid = h.rid and g.group_id = i.group_id
         anti join covered c on c.rid = h.rid and c.tok = h.tok
     ),
     best as (
