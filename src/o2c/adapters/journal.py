@@ -116,8 +116,8 @@ def _append_incoming(con: duckdb.DuckDBPyConnection, journal: Journal, incoming:
     hashes: list[str] = []
     try:
         con.execute("begin transaction")
-        # the new rows staged in order with their content digests, in one pass; scans keep
-        # insertion order, so the chain lines up positionally
+        # the new rows staged with their content digests, in one pass; only the narrow
+        # (order, digest) pairs are sorted to chain them
         con.execute(
             f"create or replace temp table _staged as "
             f"select *, {_digest_sql(list(types))} as _digest from ("
@@ -125,7 +125,7 @@ def _append_incoming(con: duckdb.DuckDBPyConnection, journal: Journal, incoming:
             f"    select i.*, row_number() over (partition by i.{journal.key} order by i._ord)"
             f"    as _rank from {incoming} i anti join {journal.table} t using ({journal.key})"
             f"  ) where _rank = 1"
-            f") order by _ord",
+            f")",
             [recorded, *params],
         )
         staged = con.execute("select _ord, _digest from _staged order by _ord").to_arrow_table()
@@ -143,10 +143,10 @@ def _append_incoming(con: duckdb.DuckDBPyConnection, journal: Journal, incoming:
             inserted = con.execute(
                 f"insert into {journal.table} by name "
                 f"select s.* exclude (_ord, _digest), c.* exclude (_ord) "
-                f"from _staged s positional join _chain c where s._ord = c._ord").fetchone()[0]
+                f"from _staged s join _chain c using (_ord)").fetchone()[0]
             con.unregister("_chain")
-            if inserted != len(hashes):  # a scan out of order: the chain would not fit
-                raise RuntimeError(f"{journal.table}: staged rows out of order, nothing added")
+            if inserted != len(hashes):
+                raise RuntimeError(f"{journal.table}: staged rows do not fit the chain")
         con.execute("drop table _staged")
         con.execute("commit")
     except Exception:
