@@ -74,12 +74,11 @@ def decide_sql(policy: Policy) -> str:
         select s.*, k.alt_confidence, k.n_alternatives, k.proposal_rank
         from scored s join ranked k using (rid, alternative)
     )
-    select p.* exclude (proposal_rank), r.bank_txn_id, r.bank_ref, i.invoice_id,
+    select p.*, r.bank_txn_id, r.bank_ref, i.invoice_id,
            coalesce(i.customer_id, c.customer_id) as customer_id,
            case when alt_confidence >= {policy.auto_post} and n_alternatives = 1 then 'auto'
                 when alt_confidence >= {policy.propose} then 'proposed'
                 else 'exception' end as status,
-           p.proposal_rank,
            json_object('rule', p.rule, 'doubts', p.doubts, 'payer_via', p.via,
                        'references', p.tokens, 'receipt_amount', r.amount,
                        'receipt_currency', r.currency, 'amount_in_invoice_currency', p.amt,

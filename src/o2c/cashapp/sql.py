@@ -253,8 +253,8 @@ GROUPS = [
         where not i.is_open and i.k3 <> ''
     ),
     ty as materialized (
-        select group_id, rid, tok, {sql_typo_key('c', 'l')} as ty from t
-        where length({sql_typo_key('c', 'l')}) >= {MIN_TYPO_KEY}
+        select * from (select group_id, rid, tok, {sql_typo_key('c', 'l')} as ty from t)
+        where length(ty) >= {MIN_TYPO_KEY}
     ),
     -- keys whose lengths differ by more than one share no deletion: each side keeps only the
     -- lengths the other side can meet
