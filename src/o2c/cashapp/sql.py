@@ -100,13 +100,17 @@ PREPARE = [
         union all
         select rid, unnest({sql_structured_payloads("list_filter(ws, x -> x <> '')")})
         from w where regexp_matches(t, '{STRUCTURED_HINT}')
+    ),
+    -- a number written twice (remittance and structured reference) is one reference
+    once as (
+        select distinct rid, tok from g
+        where length(tok) >= {MIN_TAIL} and length(tok) <= 40 and {sql_has_digit('tok')}
     )
     select rid, tok, translate(tok, {_TR}) as c, {sql_loose("tok", plain=True)} as l,
            -- (a list of a few shapes: an IN over the table is a join per token, 10x slower)
            list_contains((select list(shape) from ca_shape), translate(tok, {DIGITS_TO_NINES}))
                as shaped
-    from g
-    where length(tok) >= {MIN_TAIL} and length(tok) <= 40 and {sql_has_digit('tok')}""",
+    from once""",
     # references that name an invoice: the whole number; without prefix / leading zeros, or
     # the payer's purchase-order number (every invoice issued against it)
     f"""create or replace temp table ca_hit12 as
@@ -118,6 +122,7 @@ PREPARE = [
     from ca_tok t join ca_item_all i on i.k2 = t.l
     where length(t.l) >= {MIN_KEY} and length(i.k2) >= {MIN_KEY}
       and not i.is_credit  -- a credit note is netted only when named in full
+      and not (i.k1 = t.c and length(i.k1) >= {MIN_KEY})  -- named in full above
     union all
     select t.rid, t.tok, i.iid, 2 as level
     from ca_tok t join ca_item_all i on i.kpo = t.c
