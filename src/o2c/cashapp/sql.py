@@ -126,7 +126,9 @@ PREPARE = [
     union all
     select t.rid, t.tok, i.iid, 2 as level
     from ca_tok t join ca_item_all i on i.kpo = t.c
-    where not i.is_credit""",
+    where not i.is_credit  -- (one row per receipt, number and invoice: not named above)
+      and not (i.k1 = t.c and length(i.k1) >= {MIN_KEY})
+      and not (i.k2 = t.l and length(t.l) >= {MIN_KEY} and length(i.k2) >= {MIN_KEY})""",
     # known payer accounts (ERP master data + learned aliases) and names
     f"""create or replace temp table ca_acct as
     select distinct acct, customer_id from (
@@ -344,9 +346,11 @@ GROUPS = [
     # the references kept: a token's best invoices, the payer's own preferred; a shorter
     # token inside a longer one that found an invoice is not a reference of its own
     """create or replace temp table ca_ref_kept as
-    with h as (
-        select rid, tok, iid, min(level) as level
-        from (select * from ca_hit12 union all select rid, tok, iid, level from ca_hit34)
+    with h as (  -- each number's invoices at their closest level (ca_hit12's are closer)
+        select * from ca_hit12
+        union all
+        select w.rid, w.tok, w.iid, min(w.level) from ca_hit34 w
+        anti join ca_hit12 x on x.rid = w.rid and x.tok = w.tok and x.iid = w.iid
         group by all
     ),
     tl as (select rid, tok, min(level) as level from h group by rid, tok),
@@ -366,15 +370,22 @@ GROUPS = [
         left join ca_pgroup g on g.rid = h.rid and g.group_id = i.group_id
         anti join covered c on c.rid = h.rid and c.tok = h.tok
     ),
-    best as (
-        select *,
-               rank() over (partition by rid, tok order by in_payer desc, in_entity desc, level)
-                   as rk,
-               rank() over (partition by rid, tok, is_open
-                            order by in_payer desc, in_entity desc, level) as rk_open,
+    -- a number's best invoices: the payer's first, then the account's entity's, then the
+    -- closest reading; and its best open ones (grouped: windows over every row cost more)
+    pref as (
+        select *, (in_payer::int * 2 + in_entity::int) * 10 - level as pref from e
+    ),
+    top as (
+        select rid, tok, max(pref) as top, max(pref) filter (where is_open) as top_open,
                -- the closest any open invoice comes to this number, the payer's or not
-               min(case when is_open then level end) over (partition by rid, tok) as closest
-        from e
+               min(level) filter (where is_open) as closest
+        from pref group by rid, tok
+    ),
+    best as (
+        select p.* exclude (pref), p.pref = t.top as best, p.is_open and p.pref = t.top_open
+               as best_open, t.closest
+        from pref p join top t using (rid, tok)
+        where p.pref = t.top or (p.is_open and p.pref = t.top_open)
     ),
     -- with no payer known, the numbers say whose invoices they are: a customer's item is
     -- contested unless that customer alone has open invoices under the most of the numbers
@@ -387,15 +398,14 @@ GROUPS = [
                    as contested
         from cover
     )
-    select b.*, count(*) over (partition by rid, tok, is_open, rk_open) as n_tok,
+    select b.*, count(*) over (partition by rid, tok, is_open) as n_tok,
            coalesce(s.contested, false) as contested
-    from best b left join spread s using (rid, group_id)
-    where rk = 1 or (is_open and rk_open = 1)""",
+    from best b left join spread s using (rid, group_id)""",
     """create or replace temp table ca_ref as
     select rid, iid, min(level) as level, bool_or(n_tok > 1) as ambiguous,
            bool_or(contested) as contested, bool_or(level > closest) as outranked,
            bool_and(in_payer) as in_payer, string_agg(distinct tok, ' ') as tokens
-    from ca_ref_kept where is_open and rk_open = 1 group by rid, iid""",
+    from ca_ref_kept where best_open group by rid, iid""",
     # the other open invoices a contested receipt's numbers name: does one of them fit too?
     """create or replace temp table ca_ref_rival as
     select distinct h.rid, i.group_id, i.currency, i.open_amount
@@ -414,7 +424,7 @@ GROUPS = [
     closed as (
         select k.rid, i.invoice_id as named
         from ca_ref_kept k join ca_item_all i using (iid)
-        where not k.is_open and k.rk = 1
+        where not k.is_open and k.best
     )
     select rid, string_agg(distinct named, ';') as closed_invoices
     from (select * from closed union all select * from unknown) group by rid""",
