@@ -89,14 +89,13 @@ def test_rows_a_query_makes_are_appended_in_the_order_asked_without_leaving_the_
     query = ("select 'A' || lpad(i::varchar, 3, '0') as application_id, 'EUR' as currency, "
              "cast(i as decimal(19,4)) as cash_applied, 0::decimal(19,4) as write_off, "
              "0::decimal(19,4) as discount, ? as status, 'engine' as decided_by, "
-             "timestamp '2026-03-02 09:00' as decided_at from range(1, 6) t(i)")
+             "timestamp '2026-03-02 09:00' as decided_at, -i as _ord from range(1, 6) t(i)")
     at = datetime(2026, 3, 2, 9)
-    assert journal.append_query(con, "cash_applications", query, ["auto"],
-                                "application_id desc", at) == 5
-    assert journal.append_query(con, "cash_applications", query, ["auto"],
-                                "application_id desc", at) == 0
+    assert journal.append_query(con, "cash_applications", query, ["auto"], at) == 5
+    assert journal.append_query(con, "cash_applications", query, ["auto"], at) == 0
     assert con.execute("select list(application_id order by seq) from app.cash_applications"
                        ).fetchone()[0] == ["A005", "A004", "A003", "A002", "A001"]
     assert journal.verify(con, "cash_applications").ok
     with pytest.raises(ValueError, match="no column"):
-        journal.append_query(con, "cash_applications", "select 1 as nonsense", [], "1", at)
+        journal.append_query(con, "cash_applications", "select 1 as nonsense, 1 as _ord", [],
+                             at)

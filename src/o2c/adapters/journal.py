@@ -93,11 +93,11 @@ def append(
 
 
 def append_query(con: duckdb.DuckDBPyConnection, journal_name: str, query: str,
-                 params: list, order_by: str, recorded_at: datetime | None = None) -> int:
-    """`append` for the rows of a DuckDB query, in the order of `order_by`: they never leave
-    the database (a million applications would otherwise pass through Python)."""
-    source = f"(select *, row_number() over (order by {order_by}) as _ord from ({query}))"
-    return _append_incoming(con, JOURNALS[journal_name], source, params, recorded_at)
+                 params: list, recorded_at: datetime | None = None) -> int:
+    """`append` for the rows of a DuckDB query: they never leave the database (a million
+    applications would otherwise pass through Python). Besides the journal's columns the query
+    yields `_ord`, distinct per row: the order they are chained in."""
+    return _append_incoming(con, JOURNALS[journal_name], f"({query})", params, recorded_at)
 
 
 def _append_incoming(con: duckdb.DuckDBPyConnection, journal: Journal, incoming: str,
@@ -116,18 +116,18 @@ def _append_incoming(con: duckdb.DuckDBPyConnection, journal: Journal, incoming:
     hashes: list[str] = []
     try:
         con.execute("begin transaction")
-        # the new rows staged with their content digests, in one pass; only the narrow
-        # (order, digest) pairs are sorted to chain them
+        # the new rows staged with their content digests, in one pass; a key given twice
+        # keeps its first row. Only narrow (key, order) and (order, digest) pairs are sorted
         con.execute(
             f"create or replace temp table _staged as "
             f"select *, {_digest_sql(list(types))} as _digest from ("
-            f"  select {stored}, ?::timestamp as recorded_at, _ord from ("
-            f"    select i.*, row_number() over (partition by i.{journal.key} order by i._ord)"
-            f"    as _rank from {incoming} i anti join {journal.table} t using ({journal.key})"
-            f"  ) where _rank = 1"
+            f"  select {stored}, ?::timestamp as recorded_at, _ord from {incoming} i"
+            f"  anti join {journal.table} t using ({journal.key})"
             f")",
             [recorded, *params],
         )
+        con.execute(f"delete from _staged where _ord not in "
+                    f"(select min(_ord) from _staged group by {journal.key})")
         staged = con.execute("select _ord, _digest from _staged order by _ord").to_arrow_table()
         last = con.execute(
             f"select seq, row_hash from {journal.table} order by seq desc limit 1"
