@@ -112,19 +112,20 @@ PREPARE = [
                as shaped
     from once""",
     # references that name an invoice: the whole number; without prefix / leading zeros, or
-    # the payer's purchase-order number (every invoice issued against it)
+    # the payer's purchase-order number (every invoice issued against it). The invoice's group
+    # and whether it is open come along: later steps would join every hit to the items for them
     f"""create or replace temp table ca_hit12 as
-    select t.rid, t.tok, i.iid, 1 as level
+    select t.rid, t.tok, i.iid, 1 as level, i.group_id, i.is_open
     from ca_tok t join ca_item_all i on i.k1 = t.c
     where length(i.k1) >= {MIN_KEY}
     union all
-    select t.rid, t.tok, i.iid, 2 as level
+    select t.rid, t.tok, i.iid, 2 as level, i.group_id, i.is_open
     from ca_tok t join ca_item_all i on i.k2 = t.l
     where length(t.l) >= {MIN_KEY} and length(i.k2) >= {MIN_KEY}
       and not i.is_credit  -- a credit note is netted only when named in full
       and not (i.k1 = t.c and length(i.k1) >= {MIN_KEY})  -- named in full above
     union all
-    select t.rid, t.tok, i.iid, 2 as level
+    select t.rid, t.tok, i.iid, 2 as level, i.group_id, i.is_open
     from ca_tok t join ca_item_all i on i.kpo = t.c
     where not i.is_credit  -- (one row per receipt, number and invoice: not named above)
       and not (i.k1 = t.c and length(i.k1) >= {MIN_KEY})
@@ -207,8 +208,8 @@ GROUPS = [
     # only for its numbers that look mistyped (below)
     f"""create or replace temp table ca_hit34 as
     with own as (
-        select distinct h.rid, h.tok from ca_hit12 h join ca_item_all i using (iid)
-        join ca_pgroup g on g.rid = h.rid and g.group_id = i.group_id
+        select distinct h.rid, h.tok from ca_hit12 h
+        join ca_pgroup g on g.rid = h.rid and g.group_id = h.group_id
     ),
     r as (
         select distinct rid, group_id from ca_pgroup
@@ -221,17 +222,17 @@ GROUPS = [
     -- looked at too (kept aside below, like those)
     mistyped as (
         select distinct h.rid, h.tok, g.group_id
-        from ca_hit12 h join ca_item_all i using (iid)
+        from ca_hit12 h
         join ca_pgroup g on g.rid = h.rid
         semi join (select distinct rid from own) o on o.rid = h.rid
         anti join own x on x.rid = h.rid and x.tok = h.tok
-        where i.is_open
+        where h.is_open
         union
         select t.rid, t.tok, g.group_id
         from ca_tok t join ca_pgroup g using (rid)
         semi join (select distinct rid from own) o using (rid)
-        anti join (select h.rid, h.tok from ca_hit12 h join ca_item_all i using (iid)
-                   where i.is_open) h on h.rid = t.rid and h.tok = t.tok
+        anti join (select rid, tok from ca_hit12 where is_open) h
+             on h.rid = t.rid and h.tok = t.tok
         where t.shaped
     ),
     -- each item's keys once, however many receipts its customer sent
@@ -264,12 +265,13 @@ GROUPS = [
         where length(ty) >= {MIN_TYPO_KEY}
     ),
     -- keys whose lengths differ by more than one share no deletion: each side keeps only the
-    -- lengths the other side can meet
-    ty_len as (select distinct length(ty) + d as n from ty, range(-1, 2) r(d)),
+    -- lengths the other side can meet (an item, those of its own group's numbers)
+    ty_len as (select distinct group_id, length(ty) + d as n from ty, range(-1, 2) r(d)),
     kt_len as (select distinct length(kt) + d as n from gi, range(-1, 2) r(d)),
     idel as (
         select group_id, iid, unnest({_deletions('kt')}) as d from gi
-        where length(kt) >= {MIN_TYPO_KEY} and length(kt) in (select n from ty_len)
+        semi join ty_len l on l.group_id = gi.group_id and l.n = length(gi.kt)
+        where length(kt) >= {MIN_TYPO_KEY}
     ),
     tdel as (
         select group_id, rid, tok, unnest({_deletions('ty')}) as d from ty
@@ -341,13 +343,13 @@ GROUPS = [
     """create or replace temp table ca_own_near as
     select * from ca_hit34
     where not beside_named
-      and rid in (select h.rid from ca_hit12 h join ca_item_all i using (iid) where i.is_open)""",
+      and rid in (select rid from ca_hit12 where is_open)""",
     "delete from ca_hit34 where not beside_named and rid in (select rid from ca_own_near)",
     # the references kept: a token's best invoices, the payer's own preferred; a shorter
     # token inside a longer one that found an invoice is not a reference of its own
     """create or replace temp table ca_ref_kept as
     with h as (  -- each number's invoices at their closest level (ca_hit12's are closer)
-        select * from ca_hit12
+        select rid, tok, iid, level from ca_hit12
         union all
         select w.rid, w.tok, w.iid, min(w.level) from ca_hit34 w
         anti join ca_hit12 x on x.rid = w.rid and x.tok = w.tok and x.iid = w.iid
