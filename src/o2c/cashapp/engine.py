@@ -154,12 +154,15 @@ from (
 _CREATED = re.compile(r"create or replace temp table (\w+)")
 
 
-def _drop_previous(con: duckdb.DuckDBPyConnection, policy: Policy) -> None:
-    """A second match on one connection: the first one's tables go before any is rebuilt, so
-    the two never hold memory together."""
+RESULTS = ("ca_decided", "ca_exceptions")
+
+
+def _drop_tables(con: duckdb.DuckDBPyConnection, policy: Policy, keep: tuple[str, ...] = ()
+                 ) -> None:
+    """Drop the tables the engine makes, but `keep`."""
     sqls = [*PREPARE, *GROUPS, AMOUNTS, *statements(policy), RESIDUAL_RECEIPTS,
             decide_sql(policy), EXCEPTIONS]
-    for name in sorted({n for sql in sqls for n in _CREATED.findall(sql)}):
+    for name in sorted({n for sql in sqls for n in _CREATED.findall(sql)} - set(keep)):
         con.execute(f"drop table if exists {name}")
 
 
@@ -168,7 +171,7 @@ def match(con: duckdb.DuckDBPyConnection, policy: Policy | None = None,
     """Match every receipt; the residual uses `processes` (default: one per core, up to 8)."""
     policy = policy or Policy()
     run = EngineRun()
-    _drop_previous(con, policy)
+    _drop_tables(con, policy)  # a second match's tables never hold memory with the first's
     clock = time.perf_counter()
 
     def lap(name: str) -> None:
@@ -200,4 +203,6 @@ def match(con: duckdb.DuckDBPyConnection, policy: Policy | None = None,
         "select status, count(distinct rid) from ca_decided group by status").fetchall())
     run.auto, run.proposed = counts.get("auto", 0), counts.get("proposed", 0)
     run.exceptions = con.execute("select count(*) from ca_exceptions").fetchone()[0]
+    # the steps' tables (millions of tokens and hits) would crowd the journal's append
+    _drop_tables(con, policy, keep=RESULTS)
     return run
