@@ -155,6 +155,8 @@ _CREATED = re.compile(r"create or replace temp table (\w+)")
 
 
 RESULTS = ("ca_decided", "ca_exceptions")
+# the biggest tables, which no step after the set-based matching reads
+SPENT_BEFORE_RESIDUAL = ("ca_tok", "ca_hit12", "ca_hit34", "ca_ref_kept", "ca_own_near")
 
 
 def _drop_tables(con: duckdb.DuckDBPyConnection, policy: Policy, keep: tuple[str, ...] = ()
@@ -191,6 +193,8 @@ def match(con: duckdb.DuckDBPyConnection, policy: Policy | None = None,
     lap("groups_weak_references_fx")
     for sql in statements(policy):
         con.execute(sql)
+    for name in SPENT_BEFORE_RESIDUAL:  # memory for the residual, the decisions, the journal
+        con.execute(f"drop table {name}")
     lap("set_based_matching")
     run.residual_settled = residual.run(con, policy, processes)
     lap("residual")
