@@ -64,7 +64,9 @@ def statements(policy: Policy) -> list[str]:
         ),
         near as (
             select n.rid, n.tok, n.iid, n.level, r.n_refs, i.currency, i.open_amount,
-                   list_contains({_swaps('i.kt')}, t.ty) as swap
+                   -- (the swaps are listed only where they can match: same length)
+                   length(t.ty) = length(i.kt) and list_contains({_swaps('i.kt')}, t.ty)
+                       as swap
             from ca_own_near n left join named r using (rid)
             join ca_item i using (iid)
             join (select distinct t.rid, t.tok, {sql_typo_key('t.c', 't.l')} as ty

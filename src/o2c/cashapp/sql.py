@@ -90,20 +90,21 @@ PREPARE = [
                string_split_regex(t, '[^0-9A-Z]+') as ws
         from ca_receipts semi join ca_ar using (rid)
     ),
+    -- a number written twice (remittance and structured reference) is one reference: each
+    -- receipt's list made distinct (a distinct over every token costs more)
     g as (
-        select rid, unnest(list_concat(
+        select rid, unnest(list_distinct(list_concat(
             ws,
             list_transform(range(1, len(ws)), i -> ws[i] || ws[i + 1]),
-            list_transform(range(1, len(ws) - 1), i -> ws[i] || ws[i + 1] || ws[i + 2])
-        )) as tok
+            list_transform(range(1, len(ws) - 1), i -> ws[i] || ws[i + 1] || ws[i + 2]),
+            case when regexp_matches(t, '{STRUCTURED_HINT}')
+                 then {sql_structured_payloads("list_filter(ws, x -> x <> '')")}
+                 else []::varchar[] end
+        ))) as tok
         from w
-        union all
-        select rid, unnest({sql_structured_payloads("list_filter(ws, x -> x <> '')")})
-        from w where regexp_matches(t, '{STRUCTURED_HINT}')
     ),
-    -- a number written twice (remittance and structured reference) is one reference
     once as (
-        select distinct rid, tok from g
+        select rid, tok from g
         where length(tok) >= {MIN_TAIL} and length(tok) <= 40 and {sql_has_digit('tok')}
     )
     select rid, tok, translate(tok, {_TR}) as c, {sql_loose("tok", plain=True)} as l,
