@@ -380,7 +380,8 @@ def files(receipts: int, customers: int) -> None:
     with duckdb.connect(str(work / "base.duckdb")) as con:
         build(con, receipts, customers)
         n_files = _write_files(con, work)
-    print(f"built {receipts:,} receipts as {n_files} bank CSV files and the open items in "
+        built = con.execute("select count(*) from ca_receipts").fetchone()[0]
+    print(f"built {built:,} receipts as {n_files} bank CSV files and the open items in "
           f"{time.perf_counter() - t:.1f}s (not timed below)")
     o2c = str(Path(sys.executable).with_name("o2c"))
     t = time.perf_counter()
