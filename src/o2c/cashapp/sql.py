@@ -49,6 +49,13 @@ def round_money(expr: str, currency: str) -> str:
     return f"case {decimals(currency)} {branches} else round({expr}, 2) end"
 
 
+# a token `t` names item `i` in full, or without prefix and leading zeros (a credit note is
+# netted only when named in full)
+_NAMED_IN_FULL = f"(i.k1 = t.c and length(i.k1) >= {MIN_KEY})"
+_NAMED_LOOSELY = (f"(i.k2 = t.l and length(t.l) >= {MIN_KEY} and length(i.k2) >= {MIN_KEY} "
+                  "and not i.is_credit)")
+
+
 def _deletions(expr: str) -> str:
     return (f"list_append(list_transform(range(1, length({expr}) + 1), "
             f"i -> substr({expr}, 1, i - 1) || substr({expr}, i + 1)), {expr})")
@@ -102,35 +109,29 @@ PREPARE = [
                  else []::varchar[] end
         ))) as tok
         from w
-    ),
-    once as (
-        select rid, tok from g
-        where length(tok) >= {MIN_TAIL} and length(tok) <= 40 and {sql_has_digit('tok')}
     )
     select rid, tok, translate(tok, {_TR}) as c, {sql_loose("tok", plain=True)} as l,
            -- (a list of a few shapes: an IN over the table is a join per token, 10x slower)
            list_contains((select list(shape) from ca_shape), translate(tok, {DIGITS_TO_NINES}))
                as shaped
-    from once""",
+    from g
+    where length(tok) >= {MIN_TAIL} and length(tok) <= 40 and {sql_has_digit('tok')}""",
     # references that name an invoice: the whole number; without prefix / leading zeros, or
     # the payer's purchase-order number (every invoice issued against it). The invoice's group
     # and whether it is open come along: later steps would join every hit to the items for them
     f"""create or replace temp table ca_hit12 as
     select t.rid, t.tok, i.iid, 1 as level, i.group_id, i.is_open
     from ca_tok t join ca_item_all i on i.k1 = t.c
-    where length(i.k1) >= {MIN_KEY}
+    where {_NAMED_IN_FULL}
     union all
     select t.rid, t.tok, i.iid, 2 as level, i.group_id, i.is_open
     from ca_tok t join ca_item_all i on i.k2 = t.l
-    where length(t.l) >= {MIN_KEY} and length(i.k2) >= {MIN_KEY}
-      and not i.is_credit  -- a credit note is netted only when named in full
-      and not (i.k1 = t.c and length(i.k1) >= {MIN_KEY})  -- named in full above
+    where {_NAMED_LOOSELY}
+      and not {_NAMED_IN_FULL}  -- (one row per receipt, number and invoice)
     union all
     select t.rid, t.tok, i.iid, 2 as level, i.group_id, i.is_open
     from ca_tok t join ca_item_all i on i.kpo = t.c
-    where not i.is_credit  -- (one row per receipt, number and invoice: not named above)
-      and not (i.k1 = t.c and length(i.k1) >= {MIN_KEY})
-      and not (i.k2 = t.l and length(t.l) >= {MIN_KEY} and length(i.k2) >= {MIN_KEY})""",
+    where not i.is_credit and not {_NAMED_IN_FULL} and not {_NAMED_LOOSELY}""",
     # known payer accounts (ERP master data + learned aliases) and names
     f"""create or replace temp table ca_acct as
     select distinct acct, customer_id from (
@@ -374,7 +375,8 @@ GROUPS = [
         anti join covered c on c.rid = h.rid and c.tok = h.tok
     ),
     -- a number's best invoices: the payer's first, then the account's entity's, then the
-    -- closest reading; and its best open ones (grouped: windows over every row cost more)
+    -- closest reading (levels 1 to 4); and its best open ones (grouped: windows over every
+    -- row cost more)
     pref as (
         select *, (in_payer::int * 2 + in_entity::int) * 10 - level as pref from e
     ),
